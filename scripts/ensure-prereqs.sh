@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Checks (and where possible installs) what the tests need on a fresh machine.
+set -euo pipefail
+missing=()
+for tool in initdb pg_ctl postgres; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing PostgreSQL (missing: ${missing[*]})"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "PostgreSQL server binaries (initdb, pg_ctl, postgres) are required on PATH" >&2
+    exit 1
+  fi
+fi
