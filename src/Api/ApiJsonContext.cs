@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+using Backend.Api.FlowEndpoint;
+
+namespace Backend.Api;
+
+/// <summary>Source-generated serialization for the Api's own JSON.</summary>
+[JsonSerializable(typeof(InvalidatedTokenMessage))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,82 @@
+using Backend.Flows.Endpoint;
+using Backend.Flows.Security;
+using Microsoft.Extensions.Options;
+
+namespace Backend.Api.FlowEndpoint;
+
+/// <summary>The encrypted data endpoint Meta calls: <c>POST /flows/{name}</c>.</summary>
+public static class FlowEndpointApi
+{
+    private const string TimeoutPolicy = "flow-endpoint";
+
+    /// <summary>Registers the endpoint's options, keys, signature check, pipeline and the default handler.</summary>
+    public static IHostApplicationBuilder AddFlowEndpoint(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FlowEndpointOptions>()
+            .BindConfiguration(FlowEndpointOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Flows.All(IsValidFlowName), "FlowEndpoint:Flows names may contain only letters, digits, '-' and '_'.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
+
+        builder.Services.AddSingleton<FlowKeyRingLoader>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<FlowKeyRingLoader>().Load());
+        builder.Services.AddSingleton(sp => new FlowCipher(sp.GetRequiredService<FlowKeyRing>()));
+        builder.Services.AddSingleton(sp => new HubSignature(sp.GetRequiredService<IOptions<MetaOptions>>().Value.AppSecrets));
+        builder.Services.AddSingleton<FlowEndpointMetrics>();
+        builder.Services.AddSingleton<FlowEndpointPipeline>();
+        builder.Services.AddSingleton<IFlowExchangeHandler, UnregisteredFlowExchangeHandler>();
+
+        // A request that would outlive Meta's 10 s budget is cut short (504) rather than left running.
+        builder.Services.AddRequestTimeouts(timeouts =>
+            timeouts.AddPolicy(TimeoutPolicy, new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+            {
+                Timeout = builder.Configuration.GetSection(FlowEndpointOptions.Section).GetValue<TimeSpan?>(nameof(FlowEndpointOptions.RequestTimeout))
+                    ?? new FlowEndpointOptions().RequestTimeout,
+                TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+            }));
+        return builder;
+    }
+
+    /// <summary>Maps <c>POST /flows/{name}</c> for every configured flow name.</summary>
+    public static IEndpointRouteBuilder MapFlowEndpoint(this IEndpointRouteBuilder routes)
+    {
+        // Load the keys now so a missing key or wrong passphrase stops start-up with a clear message.
+        var keys = routes.ServiceProvider.GetRequiredService<FlowKeyRing>();
+        _ = keys.Count;
+
+        var group = routes.MapGroup("/flows");
+        group.WithTags("Flows endpoint").WithRequestTimeout(TimeoutPolicy);
+        group.MapPost("/{name}", HandleAsync).WithName("FlowDataEndpoint");
+        return routes;
+    }
+
+    private static async Task HandleAsync(
+        string name, HttpContext http, FlowEndpointPipeline pipeline, IOptions<FlowEndpointOptions> options)
+    {
+        var settings = options.Value;
+        if (!settings.Flows.Contains(name, StringComparer.Ordinal))
+        {
+            await WriteAsync(http, new FlowEndpointResult(StatusCodes.Status404NotFound, $"No flow named '{name}' is served here.", "text/plain"));
+            return;
+        }
+        var body = await RequestBody.ReadAsync(http.Request, settings.MaxRequestBytes, http.RequestAborted);
+        if (body is null)
+        {
+            await WriteAsync(http, new FlowEndpointResult(StatusCodes.Status413PayloadTooLarge, $"The body exceeds {settings.MaxRequestBytes} bytes.", "text/plain"));
+            return;
+        }
+        var result = await pipeline.ProcessAsync(name, body, http.Request.Headers[HubSignature.HeaderName], http.RequestAborted);
+        await WriteAsync(http, result);
+    }
+
+    private static Task WriteAsync(HttpContext http, FlowEndpointResult result)
+    {
+        http.Response.StatusCode = result.Status;
+        http.Response.ContentType = result.ContentType;
+        return result.Body is null ? Task.CompletedTask : http.Response.WriteAsync(result.Body, http.RequestAborted);
+    }
+
+    private static bool IsValidFlowName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Backend.Api.FlowEndpoint;
+
+/// <summary>Settings of the encrypted data endpoint (section <c>FlowEndpoint</c>).</summary>
+public sealed class FlowEndpointOptions
+{
+    public const string Section = "FlowEndpoint";
+
+    /// <summary>Flow names served at <c>POST /flows/{name}</c>. Other names answer 404 before any decryption.</summary>
+    [MinLength(1)]
+    public List<string> Flows { get; set; } = ["default"];
+
+    /// <summary>Private keys, current first; more than one while a key is being rotated.</summary>
+    public List<FlowPrivateKeyOptions> Keys { get; set; } = [];
+
+    /// <summary>
+    /// With no <see cref="Keys"/>, generate (once) and use a development key at <see cref="DevelopmentKeyPath"/>.
+    /// Defaults to true in the Development environment only.
+    /// </summary>
+    public bool? GenerateDevelopmentKey { get; set; }
+
+    /// <summary>Where the generated development key lives (relative to the content root).</summary>
+    public string DevelopmentKeyPath { get; set; } = ".dev/flows-dev-private.pem";
+
+    /// <summary>Largest accepted request body. Meta caps the data channel at 1 MB; base64 adds a third.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Deadline of one request. Meta counts a request over 10 s as a timeout; answer well before.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// The body of a 427 (invalidated flow token) answer. Meta's docs show plain JSON; Meta's example encrypts it.
+    /// </summary>
+    public InvalidatedTokenBody InvalidatedTokenBody { get; set; } = InvalidatedTokenBody.PlainJson;
+}
+
+/// <summary>One private key: a PEM file or inline PEM text, with the passphrase when it is encrypted.</summary>
+public sealed class FlowPrivateKeyOptions
+{
+    public string? Path { get; set; }
+
+    public string? Pem { get; set; }
+
+    public string? Passphrase { get; set; }
+}
+
+/// <summary>How a 427 answer carries its <c>error_msg</c>.</summary>
+public enum InvalidatedTokenBody
+{
+    /// <summary><c>{"error_msg":…}</c> as <c>application/json</c>, as on Meta's error-codes page.</summary>
+    PlainJson,
+
+    /// <summary>The same JSON encrypted like a 200 answer, as Meta's reference endpoint (commented out) does.</summary>
+    Encrypted,
+}

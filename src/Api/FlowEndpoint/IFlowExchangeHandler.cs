@@ -1,0 +1,46 @@
+using Backend.Flows.Endpoint;
+
+namespace Backend.Api.FlowEndpoint;
+
+/// <summary>
+/// The seam between the endpoint and what runs flows: the endpoint has already checked the signature, decrypted
+/// and parsed the request; the handler decides the answer. The grain-backed implementation forwards to the
+/// flow token's session grain.
+/// </summary>
+public interface IFlowExchangeHandler
+{
+    /// <summary>Answers an <c>INIT</c>, <c>BACK</c> or <c>data_exchange</c> request of flow <paramref name="flowName"/>.</summary>
+    ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Records an error notification (the endpoint acknowledges it whatever this does).</summary>
+    ValueTask OnErrorNotificationAsync(string flowName, ErrorNotificationRequest notification, CancellationToken cancellationToken);
+}
+
+/// <summary>What a handler decided.</summary>
+public abstract record FlowExchangeOutcome
+{
+    /// <summary>Answer 200 with the encrypted <paramref name="Response"/>.</summary>
+    public sealed record Respond(FlowResponse Response) : FlowExchangeOutcome;
+
+    /// <summary>Answer 427: the flow token is unknown, expired, completed or invalidated. The client disables the CTA.</summary>
+    public sealed record TokenInvalidated(string? Message = null) : FlowExchangeOutcome;
+
+    /// <summary>No flow definition handles this request: answered 501, never a made-up screen.</summary>
+    public sealed record NotHandled(string Reason) : FlowExchangeOutcome;
+}
+
+/// <summary>The handler in place until flow definitions are registered: it handles nothing, and says so.</summary>
+internal sealed partial class UnregisteredFlowExchangeHandler(ILogger<UnregisteredFlowExchangeHandler> logger) : IFlowExchangeHandler
+{
+    public ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<FlowExchangeOutcome>(new FlowExchangeOutcome.NotHandled($"No flow definition is registered for flow '{flowName}'."));
+
+    public ValueTask OnErrorNotificationAsync(string flowName, ErrorNotificationRequest notification, CancellationToken cancellationToken)
+    {
+        LogErrorNotification(logger, flowName, notification.ErrorKey, notification.Screen, FlowTokenFingerprint.Of(notification.FlowToken));
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(20, LogLevel.Warning, "Meta reported {ErrorKey} for flow {Flow} on screen {Screen} (token {TokenFingerprint})")]
+    private static partial void LogErrorNotification(ILogger logger, string flow, string errorKey, string? screen, string tokenFingerprint);
+}

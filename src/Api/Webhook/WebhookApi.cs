@@ -1,0 +1,117 @@
+using Backend.Api.FlowEndpoint;
+using Backend.Flows.Endpoint;
+using Backend.Flows.Security;
+using Backend.Flows.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace Backend.Api.Webhook;
+
+/// <summary>Meta's webhook: <c>GET /webhook</c> verifies the subscription, <c>POST /webhook</c> delivers events.</summary>
+public static partial class WebhookApi
+{
+    /// <summary>Registers the webhook's options, de-duplication and the default sink.</summary>
+    public static IHostApplicationBuilder AddWebhook(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WebhookDeduplicator>();
+        builder.Services.AddSingleton<IFlowCompletionSink, LoggingFlowCompletionSink>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>GET</c> and <c>POST /webhook</c>.</summary>
+    public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/webhook").WithTags("Webhook");
+        group.MapGet("/", Verify);
+        group.MapPost("/", ReceiveAsync);
+        return routes;
+    }
+
+    private static IResult Verify(HttpRequest request, IOptions<MetaOptions> meta)
+    {
+        var query = request.Query;
+        var verification = new WebhookVerification(query["hub.mode"], query["hub.verify_token"], query["hub.challenge"]);
+        return verification.IsValid(meta.Value.WebhookVerifyToken)
+            ? TypedResults.Text(verification.Challenge, "text/plain")
+            : TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext http,
+        HubSignature signature,
+        WebhookDeduplicator deduplicator,
+        IFlowCompletionSink sink,
+        IOptions<WebhookOptions> options,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(WebhookApi));
+        var body = await RequestBody.ReadAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+        // Webhooks are always authenticated: without an app secret nothing can be trusted, so nothing is accepted.
+        if (!signature.IsConfigured)
+        {
+            LogNoSecret(logger);
+            return TypedResults.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+        if (!signature.Verify(body, http.Request.Headers[HubSignature.HeaderName]))
+        {
+            LogBadSignature(logger);
+            return TypedResults.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        WebhookNotification notification;
+        try
+        {
+            notification = WebhookNotification.Parse(body);
+        }
+        catch (FormatException ex)
+        {
+            LogUnreadable(logger, ex.Message);
+            return TypedResults.BadRequest();
+        }
+
+        foreach (var problem in notification.Problems)
+        {
+            LogUnreadable(logger, problem);
+        }
+        foreach (var completion in notification.Completions)
+        {
+            if (!deduplicator.TryClaim(completion.MessageId))
+            {
+                LogDuplicate(logger, FlowTokenFingerprint.Of(completion.FlowToken));
+                continue;
+            }
+            try
+            {
+                await sink.OnCompletedAsync(completion, http.RequestAborted);
+            }
+            catch
+            {
+                // Not handled: let Meta's retry deliver it again.
+                deduplicator.Release(completion.MessageId);
+                throw;
+            }
+        }
+        foreach (var flowEvent in notification.FlowEvents)
+        {
+            await sink.OnFlowEventAsync(flowEvent, http.RequestAborted);
+        }
+        return TypedResults.Ok();
+    }
+
+    [LoggerMessage(40, LogLevel.Warning, "Webhook POST refused: no Meta:AppSecret is configured, so signatures cannot be checked")]
+    private static partial void LogNoSecret(ILogger logger);
+
+    [LoggerMessage(41, LogLevel.Warning, "Webhook POST refused: missing or invalid X-Hub-Signature-256")]
+    private static partial void LogBadSignature(ILogger logger);
+
+    [LoggerMessage(42, LogLevel.Warning, "Webhook content skipped: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(43, LogLevel.Information, "Duplicate flow completion delivery ignored (token {TokenFingerprint})")]
+    private static partial void LogDuplicate(ILogger logger, string tokenFingerprint);
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Backend.Flows.Endpoint;
+
+/// <summary>The action of a data-exchange request.</summary>
+public enum FlowAction
+{
+    /// <summary><c>INIT</c>: the flow was opened with <c>flow_action: data_exchange</c>.</summary>
+    Init,
+
+    /// <summary><c>BACK</c>: back was pressed on a screen with <c>refresh_on_back: true</c>.</summary>
+    Back,
+
+    /// <summary><c>data_exchange</c>: a screen was submitted or a component's value changed.</summary>
+    DataExchange,
+}
+
+/// <summary>A decrypted request to the data endpoint. See <see cref="FlowRequest.Parse"/>.</summary>
+/// <param name="Version">The payload's <c>version</c> (<c>"3.0"</c>).</param>
+public abstract record FlowRequest(string Version)
+{
+    /// <summary>Payload versions this endpoint answers.</summary>
+    public static IReadOnlySet<string> SupportedVersions { get; } = new HashSet<string>(StringComparer.Ordinal) { "3.0", "4.0" };
+
+    /// <summary>
+    /// Parses a decrypted payload: a health check (<c>action: ping</c>), an error notification (a <c>data.error</c>
+    /// or <c>data.error_key</c>, checked before the action as Meta's own example does), or a data exchange
+    /// (<c>INIT</c>, <c>BACK</c>, <c>data_exchange</c>).
+    /// </summary>
+    /// <exception cref="FlowRequestException">With <see cref="FlowRequestError.MalformedPayload"/> or <see cref="FlowRequestError.UnsupportedVersion"/>.</exception>
+    public static FlowRequest Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(utf8Json, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
+                ?? throw Malformed("the payload must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new FlowRequestException(FlowRequestError.MalformedPayload, "Malformed payload: not valid JSON.", ex);
+        }
+
+        var version = OptionalString(root, "version") ?? throw Malformed("'version' is required");
+        if (!SupportedVersions.Contains(version))
+        {
+            throw new FlowRequestException(FlowRequestError.UnsupportedVersion, $"Unsupported payload version '{Truncate(version)}'.");
+        }
+        var action = OptionalString(root, "action") ?? throw Malformed("'action' is required");
+        var data = root["data"] switch
+        {
+            null => null,
+            JsonObject obj => obj,
+            _ => throw Malformed("'data' must be an object"),
+        };
+
+        if (data is not null && (data.ContainsKey("error") || data.ContainsKey("error_key")))
+        {
+            var errorKey = OptionalString(data, "error") ?? OptionalString(data, "error_key")
+                ?? throw Malformed("'data.error' must be a string");
+            return new ErrorNotificationRequest(version, OptionalString(root, "flow_token"), action,
+                OptionalString(root, "screen"), errorKey, OptionalString(data, "error_message"));
+        }
+
+        if (action == "ping")
+        {
+            return new HealthCheckRequest(version);
+        }
+
+        var flowAction = action switch
+        {
+            "INIT" => FlowAction.Init,
+            "BACK" => FlowAction.Back,
+            "data_exchange" => FlowAction.DataExchange,
+            _ => throw Malformed($"unknown action '{Truncate(action)}'"),
+        };
+        var flowToken = OptionalString(root, "flow_token");
+        if (string.IsNullOrEmpty(flowToken))
+        {
+            throw Malformed("'flow_token' is required");
+        }
+        if (data is not null)
+        {
+            root.Remove("data");
+        }
+        return new DataExchangeRequest(version, flowAction, OptionalString(root, "screen"), data ?? [],
+            flowToken, OptionalString(root, "flow_token_signature"));
+    }
+
+    private static string? OptionalString(JsonObject obj, string name) => obj[name] switch
+    {
+        null => null,
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        _ => throw Malformed($"'{name}' must be a string"),
+    };
+
+    // Echo at most a short prefix of attacker-controlled text into messages and logs.
+    private static string Truncate(string text) => text.Length <= 32 ? text : text[..32] + "…";
+
+    private static FlowRequestException Malformed(string detail) =>
+        new(FlowRequestError.MalformedPayload, $"Malformed payload: {detail}.");
+}
+
+/// <summary>The periodic health check: <c>{"version":"3.0","action":"ping"}</c>. Answer with <see cref="FlowResponse.HealthCheck"/>.</summary>
+public sealed record HealthCheckRequest(string Version) : FlowRequest(Version);
+
+/// <summary>
+/// Meta reporting that a previous response was invalid (e.g. <c>invalid-screen-transition</c>,
+/// <c>payload-schema-error</c>). Answer with <see cref="FlowResponse.Acknowledgement"/>.
+/// </summary>
+/// <param name="Version">The payload version.</param>
+/// <param name="FlowToken">The session's flow token, when Meta sent one.</param>
+/// <param name="Action">The action of the request that led to the error.</param>
+/// <param name="Screen">The screen the error happened on.</param>
+/// <param name="ErrorKey">The error type (<c>data.error</c>, or <c>data.error_key</c> as the docs' table names it).</param>
+/// <param name="ErrorMessage">Meta's description of the error.</param>
+public sealed record ErrorNotificationRequest(
+    string Version, string? FlowToken, string Action, string? Screen, string ErrorKey, string? ErrorMessage)
+    : FlowRequest(Version);
+
+/// <summary>A screen request: <c>INIT</c>, <c>BACK</c> or <c>data_exchange</c>.</summary>
+/// <param name="Version">The payload version.</param>
+/// <param name="Action">What happened on the client.</param>
+/// <param name="Screen">The screen the request comes from; may be absent for <c>INIT</c> and <c>BACK</c>.</param>
+/// <param name="Data">The action payload (empty when absent). Owned by this request.</param>
+/// <param name="FlowToken">The token the flow was sent with: the session id.</param>
+/// <param name="FlowTokenSignature">A JWT over the token (Flow JSON ≥ 7.3 with data API 4.0), when present.</param>
+public sealed record DataExchangeRequest(
+    string Version, FlowAction Action, string? Screen, JsonObject Data, string FlowToken, string? FlowTokenSignature)
+    : FlowRequest(Version);
