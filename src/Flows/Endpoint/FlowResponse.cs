@@ -1,4 +1,4 @@
-using System.Text.Encodings.Web;
+using Backend.Flows.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,7 +13,7 @@ public abstract record FlowResponse
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         // Like JSON.stringify in Meta's reference endpoint: text stays readable, not \u-escaped.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = MinimalJsonEscaping.Instance,
         SkipValidation = true,
     };
 
