@@ -28,7 +28,8 @@ public abstract record FlowRequest(string Version)
     /// or <c>data.error_key</c>, checked before the action as Meta's own example does), or a data exchange
     /// (<c>INIT</c>, <c>BACK</c>, <c>data_exchange</c>).
     /// </summary>
-    /// <exception cref="FlowRequestException">With <see cref="FlowRequestError.MalformedPayload"/> or <see cref="FlowRequestError.UnsupportedVersion"/>.</exception>
+    /// <exception cref="FlowRequestException">With <see cref="FlowRequestError.MalformedPayload"/> or <see cref="FlowRequestError.UnsupportedVersion"/>.
+    /// Messages name fields, never their decrypted values.</exception>
     public static FlowRequest Parse(ReadOnlySpan<byte> utf8Json)
     {
         JsonObject root;
@@ -45,7 +46,8 @@ public abstract record FlowRequest(string Version)
         var version = OptionalString(root, "version") ?? throw Malformed("'version' is required");
         if (!SupportedVersions.Contains(version))
         {
-            throw new FlowRequestException(FlowRequestError.UnsupportedVersion, $"Unsupported payload version '{Truncate(version)}'.");
+            throw new FlowRequestException(FlowRequestError.UnsupportedVersion,
+                $"Unsupported payload version (this endpoint speaks {string.Join(", ", SupportedVersions)}).");
         }
         var action = OptionalString(root, "action") ?? throw Malformed("'action' is required");
         var data = root["data"] switch
@@ -73,7 +75,7 @@ public abstract record FlowRequest(string Version)
             "INIT" => FlowAction.Init,
             "BACK" => FlowAction.Back,
             "data_exchange" => FlowAction.DataExchange,
-            _ => throw Malformed($"unknown action '{Truncate(action)}'"),
+            _ => throw Malformed("unknown action (expected ping, INIT, BACK or data_exchange)"),
         };
         var flowToken = OptionalString(root, "flow_token");
         if (string.IsNullOrEmpty(flowToken))
@@ -94,9 +96,6 @@ public abstract record FlowRequest(string Version)
         JsonValue value when value.TryGetValue<string>(out var text) => text,
         _ => throw Malformed($"'{name}' must be a string"),
     };
-
-    // Echo at most a short prefix of attacker-controlled text into messages and logs.
-    private static string Truncate(string text) => text.Length <= 32 ? text : text[..32] + "…";
 
     private static FlowRequestException Malformed(string detail) =>
         new(FlowRequestError.MalformedPayload, $"Malformed payload: {detail}.");

@@ -39,7 +39,7 @@ public sealed class FlowRequestTests
 
     [Theory]
     [InlineData("""{"action":"ping"}""", FlowRequestError.MalformedPayload, "'version' is required")]
-    [InlineData("""{"version":"2.0","action":"ping"}""", FlowRequestError.UnsupportedVersion, "Unsupported payload version '2.0'")]
+    [InlineData("""{"version":"2.0","action":"ping"}""", FlowRequestError.UnsupportedVersion, "Unsupported payload version")]
     [InlineData("""{"version":"3.0"}""", FlowRequestError.MalformedPayload, "'action' is required")]
     [InlineData("""{"version":"3.0","action":"DELETE_EVERYTHING","flow_token":"t"}""", FlowRequestError.MalformedPayload, "unknown action")]
     [InlineData("""{"version":"3.0","action":"INIT"}""", FlowRequestError.MalformedPayload, "'flow_token' is required")]
@@ -55,10 +55,12 @@ public sealed class FlowRequestTests
         Assert.Contains(fragment, ex.Message);
     }
 
-    [Fact]
-    public void MessagesAboutBadPayloadsEchoOnlyAShortPrefix()
+    [Theory]
+    [InlineData("""{"version":"3.0","action":"SECRET-VALUE","flow_token":"t"}""")]
+    [InlineData("""{"version":"SECRET-VALUE","action":"INIT","flow_token":"t"}""")]
+    public void MessagesAboutBadPayloadsNeverEchoDecryptedValues(string json)
     {
-        var ex = Assert.Throws<FlowRequestException>(() => Parse($$"""{"version":"3.0","action":"{{new string('x', 500)}}","flow_token":"t"}"""));
-        Assert.True(ex.Message.Length < 100, ex.Message);
+        var ex = Assert.Throws<FlowRequestException>(() => Parse(json));
+        Assert.DoesNotContain("SECRET-VALUE", ex.Message);
     }
 }

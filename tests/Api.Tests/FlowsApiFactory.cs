@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Backend.Api.FlowEndpoint;
+using Backend.Api.Webhook;
+using Backend.Flows.Endpoint;
+using Backend.Flows.Webhooks;
+using Backend.TestSupport.Meta;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Backend.Api.Tests;
+
+/// <summary>
+/// The real Api on Kestrel at 127.0.0.1 (a free port), with a business key pair made for the run, an app secret,
+/// a verify token, a small test flow behind the handler seam and a log capture. Settings can be overridden.
+/// </summary>
+public class FlowsApiFactory : WebApplicationFactory<Program>
+{
+    public const string AppSecret = "test-app-secret";
+    public const string VerifyToken = "test-verify-token";
+
+    public RSA BusinessKey { get; } = RSA.Create(2048);
+    public EchoFlowHandler Handler { get; } = new();
+    public RecordingCompletionSink Sink { get; } = new();
+    public LogCapture Logs { get; } = new();
+    public Dictionary<string, string?> Settings { get; } = new();
+    public bool UseTestHandler { get; init; } = true;
+    public string Environment { get; init; } = "Testing";
+
+    public FlowsApiFactory()
+    {
+        Settings["FlowEndpoint:Flows:0"] = "sign_up";
+        Settings["FlowEndpoint:Flows:1"] = "default";
+        Settings["FlowEndpoint:Keys:0:Pem"] = BusinessKey.ExportPkcs8PrivateKeyPem();
+        Settings["Meta:AppSecret"] = AppSecret;
+        Settings["Meta:WebhookVerifyToken"] = VerifyToken;
+        UseKestrel(0);
+    }
+
+    /// <summary>An HTTP client on the real socket.</summary>
+    public HttpClient Http()
+    {
+        StartServer();
+        return CreateClient();
+    }
+
+    /// <summary>A client that encrypts and signs like Meta.</summary>
+    public MetaFlowClient Meta(bool sign = true) => new(Http(), BusinessKey, sign ? AppSecret : null);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureServices(services =>
+        {
+            if (UseTestHandler)
+            {
+                services.RemoveAll<IFlowExchangeHandler>();
+                services.AddSingleton<IFlowExchangeHandler>(Handler);
+            }
+            services.RemoveAll<IFlowCompletionSink>();
+            services.AddSingleton<IFlowCompletionSink>(Sink);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            BusinessKey.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// A two-screen test flow behind the handler seam: INIT shows START with a greeting, a data_exchange on START
+/// echoes the input on DONE, the token "revoked" is invalidated, "slow" takes longer than any deadline.
+/// It records every call so tests can assert that refused requests reached nothing.
+/// </summary>
+public sealed class EchoFlowHandler : IFlowExchangeHandler
+{
+    public ConcurrentQueue<DataExchangeRequest> Requests { get; } = new();
+    public ConcurrentQueue<ErrorNotificationRequest> ErrorNotifications { get; } = new();
+    public int Calls => Requests.Count + ErrorNotifications.Count;
+
+    public async ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(request);
+        switch (request.FlowToken)
+        {
+            case "revoked":
+                return new FlowExchangeOutcome.TokenInvalidated("This sign-up was already completed");
+            case "revoked-silently":
+                return new FlowExchangeOutcome.TokenInvalidated();
+            case "slow":
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+                break;
+            case "crash":
+                throw new InvalidOperationException("handler failure");
+        }
+        return request.Action switch
+        {
+            FlowAction.Init => new FlowExchangeOutcome.Respond(new NextScreenResponse("START", new JsonObject { ["greeting"] = "Olá 👋" })),
+            _ => new FlowExchangeOutcome.Respond(new NextScreenResponse("DONE", new JsonObject { ["echo"] = request.Data.DeepClone() })),
+        };
+    }
+
+    public ValueTask OnErrorNotificationAsync(string flowName, ErrorNotificationRequest notification, CancellationToken cancellationToken)
+    {
+        ErrorNotifications.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Records what the webhook delivers; can be told to fail once.</summary>
+public sealed class RecordingCompletionSink : IFlowCompletionSink
+{
+    public ConcurrentQueue<FlowCompletion> Completions { get; } = new();
+    public ConcurrentQueue<FlowEvent> Events { get; } = new();
+    public int FailuresToInject;
+
+    public ValueTask OnCompletedAsync(FlowCompletion completion, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Decrement(ref FailuresToInject) >= 0)
+        {
+            throw new InvalidOperationException("storage unavailable");
+        }
+        Completions.Enqueue(completion);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnFlowEventAsync(FlowEvent flowEvent, CancellationToken cancellationToken)
+    {
+        Events.Enqueue(flowEvent);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Keeps every formatted log line (with exceptions) so tests can search them.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public string All => string.Join("\n", _lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}
