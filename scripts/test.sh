@@ -12,7 +12,7 @@ bash scripts/ensure-prereqs.sh
 dotnet build Backend.sln -c Release -nologo -v quiet
 status=0
 dotnet test Backend.sln -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" \
+  --logger "trx" \
   --results-directory "$results" || status=$?
 
 # Sum the counters of every test project's TRX report.
