@@ -1,0 +1,147 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Backend.Flows.FlowJson;
+
+/// <summary>
+/// Writes and reads Flow JSON exactly as Meta shows it: dashed component properties, snake_case
+/// top-level and screen properties, no nulls, Meta's property order, readable UTF-8 text, and
+/// inputs' initial values and error messages lifted into their Form.
+/// </summary>
+public static class FlowJsonSerializer
+{
+    /// <summary>The options used to write and read Flow JSON (2-space indentation, <c>\n</c> line ends).</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions(indented: true);
+
+    private static readonly JsonSerializerOptions Compact = CreateOptions(indented: false);
+
+    /// <summary>Writes the flow as Flow JSON text.</summary>
+    /// <param name="flow">The flow.</param>
+    /// <param name="indented">Two-space indentation (the default) or compact.</param>
+    public static string Serialize(FlowJsonDocument flow, bool indented = true) =>
+        JsonSerializer.Serialize(LiftFormValues(flow), indented ? Options : Compact);
+
+    /// <summary>Writes the flow as compact UTF-8 Flow JSON (what the Graph API upload takes).</summary>
+    public static byte[] SerializeToUtf8Bytes(FlowJsonDocument flow) =>
+        JsonSerializer.SerializeToUtf8Bytes(LiftFormValues(flow), Compact);
+
+    /// <summary>Reads Flow JSON into the model. Unknown properties are kept in <c>UnknownProperties</c>.</summary>
+    /// <exception cref="FlowJsonFormatException">The text is not JSON, or does not fit the model (e.g. an unknown component type).</exception>
+    public static FlowJsonDocument Parse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FlowJsonDocument>(json, Options)
+                ?? throw new FlowJsonFormatException("The Flow JSON is null.", "");
+        }
+        catch (JsonException e)
+        {
+            throw new FlowJsonFormatException(e.Message, JsonPointer.FromJsonPath(e.Path), e);
+        }
+    }
+
+    internal static JsonElement ToElement(object value) => JsonSerializer.SerializeToElement(value, Compact);
+
+    private static JsonSerializerOptions CreateOptions(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            AllowOutOfOrderMetadataProperties = true,
+            WriteIndented = indented,
+            IndentSize = 2,
+            NewLine = "\n",
+        };
+        options.Converters.Add(new FlowRefJsonConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    // Meta wants an input's init-value / error-message on its Form (always before 4.0, and for
+    // inputs inside a Form after it), so the builder lets you set them on the input, as PyWa does,
+    // and they move here on the way out. Instances without such values are reused untouched.
+    private static FlowJsonDocument LiftFormValues(FlowJsonDocument flow)
+    {
+        List<Screen>? screens = null;
+        for (var i = 0; i < flow.Screens.Count; i++)
+        {
+            var screen = flow.Screens[i];
+            var children = LiftAll(screen.Layout.Children, null, null);
+            if (!ReferenceEquals(children, screen.Layout.Children))
+            {
+                screens ??= [.. flow.Screens];
+                screens[i] = screen with { Layout = screen.Layout with { Children = children } };
+            }
+        }
+        return screens is null ? flow : flow with { Screens = screens };
+    }
+
+    private static IReadOnlyList<Component> LiftAll(
+        IReadOnlyList<Component> components, Dictionary<string, object?>? initValues, Dictionary<string, object?>? errors)
+    {
+        List<Component>? changed = null;
+        for (var i = 0; i < components.Count; i++)
+        {
+            var lifted = Lift(components[i], initValues, errors);
+            if (!ReferenceEquals(lifted, components[i]))
+            {
+                changed ??= [.. components];
+                changed[i] = lifted;
+            }
+        }
+        return changed ?? components;
+    }
+
+    private static Component Lift(Component component, Dictionary<string, object?>? initValues, Dictionary<string, object?>? errors)
+    {
+        switch (component)
+        {
+            case Form form:
+                var formInit = form.InitValues is null ? new Dictionary<string, object?>() : new(form.InitValues);
+                var formErrors = form.ErrorMessages is null ? new Dictionary<string, object?>() : new(form.ErrorMessages);
+                var children = LiftAll(form.Children, formInit, formErrors);
+                return ReferenceEquals(children, form.Children) ? form : form with
+                {
+                    InitValues = formInit.Count > 0 ? formInit : null,
+                    ErrorMessages = formErrors.Count > 0 ? formErrors : null,
+                    Children = children,
+                };
+            case InputComponent input when initValues is not null && errors is not null
+                && (input.FormInitValue is not null || input.FormErrorMessage is not null):
+                if (input.FormInitValue is { } init)
+                {
+                    initValues[input.Name] = init;
+                }
+                if (input.FormErrorMessage is { } error)
+                {
+                    errors[input.Name] = error;
+                }
+                return input.WithoutFormValues();
+            case If conditional:
+                var then = LiftAll(conditional.Then, initValues, errors);
+                var otherwise = conditional.Else is null ? null : LiftAll(conditional.Else, initValues, errors);
+                return ReferenceEquals(then, conditional.Then) && ReferenceEquals(otherwise, conditional.Else)
+                    ? conditional
+                    : conditional with { Then = then, Else = otherwise };
+            case Switch choice:
+                var cases = choice.Cases.ToDictionary(c => c.Key, c => LiftAll(c.Value, initValues, errors));
+                return cases.All(c => ReferenceEquals(c.Value, choice.Cases[c.Key])) ? choice : choice with { Cases = cases };
+            default:
+                return component;
+        }
+    }
+}
+
+/// <summary>Flow JSON that could not be read into the model.</summary>
+/// <param name="message">What went wrong.</param>
+/// <param name="pointer">Where (RFC 6901), when known.</param>
+/// <param name="inner">The underlying error.</param>
+public sealed class FlowJsonFormatException(string message, string pointer, Exception? inner = null)
+    : Exception(message, inner)
+{
+    /// <summary>The JSON pointer of the offending element ("" for the document).</summary>
+    public string Pointer { get; } = pointer;
+}
