@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace Backend.Flows.FlowJson;
 
@@ -9,7 +12,7 @@ namespace Backend.Flows.FlowJson;
 /// top-level and screen properties, no nulls, Meta's property order, readable UTF-8 text, and
 /// inputs' initial values and error messages lifted into their Form.
 /// </summary>
-public static class FlowJsonSerializer
+public static partial class FlowJsonSerializer
 {
     /// <summary>The options used to write and read Flow JSON (2-space indentation, <c>\n</c> line ends).</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions(indented: true);
@@ -20,11 +23,20 @@ public static class FlowJsonSerializer
     /// <param name="flow">The flow.</param>
     /// <param name="indented">Two-space indentation (the default) or compact.</param>
     public static string Serialize(FlowJsonDocument flow, bool indented = true) =>
-        JsonSerializer.Serialize(LiftFormValues(flow), indented ? Options : Compact);
+        Readable(JsonSerializer.Serialize(LiftFormValues(flow), indented ? Options : Compact));
 
     /// <summary>Writes the flow as compact UTF-8 Flow JSON (what the Graph API upload takes).</summary>
-    public static byte[] SerializeToUtf8Bytes(FlowJsonDocument flow) =>
-        JsonSerializer.SerializeToUtf8Bytes(LiftFormValues(flow), Compact);
+    public static byte[] SerializeToUtf8Bytes(FlowJsonDocument flow) => Encoding.UTF8.GetBytes(Serialize(flow, indented: false));
+
+    // The relaxed encoder keeps accents, symbols and <>& as they are but still writes characters
+    // outside the basic plane (emoji) as \uD83D\uDC4B pairs; put those back as text.
+    private static string Readable(string json) =>
+        json.Contains("\\uD", StringComparison.Ordinal) ? SurrogatePair().Replace(json, m =>
+            m.Groups[1].Value + (char)int.Parse(m.Groups[2].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+            + (char)int.Parse(m.Groups[3].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture)) : json;
+
+    [GeneratedRegex(@"(?<!\\)((?:\\\\)*)\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})")]
+    private static partial Regex SurrogatePair();
 
     /// <summary>Reads Flow JSON into the model. Unknown properties are kept in <c>UnknownProperties</c>.</summary>
     /// <exception cref="FlowJsonFormatException">The text is not JSON, or does not fit the model (e.g. an unknown component type).</exception>
