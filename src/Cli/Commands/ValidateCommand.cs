@@ -93,24 +93,15 @@ public static class ValidateCommand
                 ColorSystem = ColorSystemSupport.NoColors,
                 Interactive = InteractionSupport.No,
             });
-        if (!ReferenceEquals(output, Console.Out))
+        // One finding per two lines rather than a table: pointers are long and terminals narrow.
+        foreach (var finding in result.Errors.Concat(result.Warnings))
         {
-            console.Profile.Width = 240;
-        }
-
-        var findings = result.Errors.Concat(result.Warnings).ToList();
-        if (findings.Count > 0)
-        {
-            var table = new Table().Border(TableBorder.Simple)
-                .AddColumn("Severity").AddColumn("Code").AddColumn("Pointer").AddColumn("Message");
-            foreach (var finding in findings)
-            {
-                var severity = finding.Severity == FindingSeverity.Error ? new Text("error", new Style(Color.Red)) : new Text("warning", new Style(Color.Yellow));
-                table.AddRow(severity, new Text(finding.Code), new Text(finding.Pointer.Length == 0 ? "/" : finding.Pointer), new Text(finding.Message));
-            }
-            console.Write(table);
+            var severity = finding.Severity == FindingSeverity.Error ? "[red]error  [/]" : "[yellow]warning[/]";
+            var pointer = finding.Pointer.Length == 0 ? "/" : finding.Pointer;
+            console.MarkupLine($"{severity} {Markup.Escape(finding.Code)} at {Markup.Escape(pointer)}");
+            output.WriteLine($"        {finding.Message}");
         }
         var verdict = result.IsValid ? "valid" : "invalid";
-        console.WriteLine($"{file.Name}: {verdict}, {result.Errors.Count} error(s), {result.Warnings.Count} warning(s).");
+        output.WriteLine($"{file.Name}: {verdict}, {result.Errors.Count} error(s), {result.Warnings.Count} warning(s).");
     }
 }
