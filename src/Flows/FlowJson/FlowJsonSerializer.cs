@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 
 namespace Backend.Flows.FlowJson;
 
@@ -12,7 +11,7 @@ namespace Backend.Flows.FlowJson;
 /// top-level and screen properties, no nulls, Meta's property order, readable UTF-8 text, and
 /// inputs' initial values and error messages lifted into their Form.
 /// </summary>
-public static partial class FlowJsonSerializer
+public static class FlowJsonSerializer
 {
     /// <summary>The options used to write and read Flow JSON (2-space indentation, <c>\n</c> line ends).</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions(indented: true);
@@ -30,13 +29,40 @@ public static partial class FlowJsonSerializer
 
     // The relaxed encoder keeps accents, symbols and <>& as they are but still writes characters
     // outside the basic plane (emoji) as \uD83D\uDC4B pairs; put those back as text.
-    private static string Readable(string json) =>
-        json.Contains("\\uD", StringComparison.Ordinal) ? SurrogatePair().Replace(json, m =>
-            m.Groups[1].Value + (char)int.Parse(m.Groups[2].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
-            + (char)int.Parse(m.Groups[3].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture)) : json;
+    private static string Readable(string json)
+    {
+        var next = json.IndexOf("\\uD", StringComparison.Ordinal);
+        if (next < 0)
+        {
+            return json;
+        }
+        var text = new StringBuilder(json.Length);
+        var copied = 0;
+        for (; next >= 0; next = json.IndexOf("\\uD", next + 1, StringComparison.Ordinal))
+        {
+            if (next < copied || !IsEscapeStart(json, next) || next + 12 > json.Length || json[next + 6] != '\\' || json[next + 7] != 'u'
+                || !ushort.TryParse(json.AsSpan(next + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
+                || !ushort.TryParse(json.AsSpan(next + 8, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low)
+                || !char.IsSurrogatePair((char)high, (char)low))
+            {
+                continue;
+            }
+            text.Append(json, copied, next - copied).Append((char)high).Append((char)low);
+            copied = next + 12;
+        }
+        return text.Append(json, copied, json.Length - copied).ToString();
+    }
 
-    [GeneratedRegex(@"(?<!\\)((?:\\\\)*)\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})")]
-    private static partial Regex SurrogatePair();
+    // A backslash starts an escape when an even number of backslashes precede it.
+    private static bool IsEscapeStart(string json, int index)
+    {
+        var backslashes = 0;
+        while (index - backslashes - 1 >= 0 && json[index - backslashes - 1] == '\\')
+        {
+            backslashes++;
+        }
+        return backslashes % 2 == 0;
+    }
 
     /// <summary>Reads Flow JSON into the model. Unknown properties are kept in <c>UnknownProperties</c>.</summary>
     /// <exception cref="FlowJsonFormatException">The text is not JSON, or does not fit the model (e.g. an unknown component type).</exception>
