@@ -301,8 +301,35 @@ public sealed record DataSourceItem(string Id, string Title)
     public FlowAction? OnUnselectAction { get; init; }
 }
 
+/// <summary>
+/// What RadioButtonsGroup, CheckboxGroup, ChipsSelector and Dropdown share: options and their
+/// actions. Written after the component's own properties.
+/// </summary>
+public abstract record SelectionComponent : InputComponent
+{
+    /// <summary>The options, or a binding to an array of them.</summary>
+    [JsonPropertyOrder(1)]
+    public required FlowValue<DataSourceItem[]> DataSource { get; init; }
+
+    /// <summary>Whether a choice is required.</summary>
+    [JsonPropertyOrder(2)]
+    public FlowValue<bool>? Required { get; init; }
+
+    /// <summary>Whether it can be edited.</summary>
+    [JsonPropertyOrder(3)]
+    public FlowValue<bool>? Enabled { get; init; }
+
+    /// <summary>data_exchange or update_data when an option is selected.</summary>
+    [JsonPropertyOrder(4)]
+    public FlowAction? OnSelectAction { get; init; }
+
+    /// <summary>update_data when an option is unselected (6.0+).</summary>
+    [JsonPropertyOrder(5)]
+    public FlowAction? OnUnselectAction { get; init; }
+}
+
 /// <summary>Single choice among 1 to 20 options (label 30 characters).</summary>
-public sealed record RadioButtonsGroup : InputComponent
+public sealed record RadioButtonsGroup : SelectionComponent
 {
     /// <summary>The label (required from 4.0).</summary>
     public string? Label { get; init; }
@@ -310,33 +337,18 @@ public sealed record RadioButtonsGroup : InputComponent
     /// <summary>A description.</summary>
     public string? Description { get; init; }
 
-    /// <summary>The options, or a binding.</summary>
-    public required FlowValue<DataSourceItem[]> DataSource { get; init; }
-
-    /// <summary>Whether a choice is required.</summary>
-    public FlowValue<bool>? Required { get; init; }
-
-    /// <summary>Whether the group can be edited.</summary>
-    public FlowValue<bool>? Enabled { get; init; }
-
     /// <summary>The id selected initially.</summary>
     public string? InitValue { get; init; }
 
     /// <summary><c>regular</c> or <c>large</c> images.</summary>
     public string? MediaSize { get; init; }
-
-    /// <summary>data_exchange or update_data when an option is selected.</summary>
-    public FlowAction? OnSelectAction { get; init; }
-
-    /// <summary>update_data when an option is unselected (6.0+).</summary>
-    public FlowAction? OnUnselectAction { get; init; }
 
     internal override object? FormInitValue => InitValue;
     internal override InputComponent WithoutFormValues() => this with { InitValue = null };
 }
 
 /// <summary>Multiple choice among 1 to 20 options (label 30 characters).</summary>
-public sealed record CheckboxGroup : InputComponent
+public sealed record CheckboxGroup : SelectionComponent
 {
     /// <summary>The label (required from 4.0).</summary>
     public string? Label { get; init; }
@@ -344,20 +356,11 @@ public sealed record CheckboxGroup : InputComponent
     /// <summary>A description.</summary>
     public string? Description { get; init; }
 
-    /// <summary>The options, or a binding.</summary>
-    public required FlowValue<DataSourceItem[]> DataSource { get; init; }
-
     /// <summary>At least this many.</summary>
     public FlowValue<int>? MinSelectedItems { get; init; }
 
     /// <summary>At most this many.</summary>
     public FlowValue<int>? MaxSelectedItems { get; init; }
-
-    /// <summary>Whether a choice is required.</summary>
-    public FlowValue<bool>? Required { get; init; }
-
-    /// <summary>Whether the group can be edited.</summary>
-    public FlowValue<bool>? Enabled { get; init; }
 
     /// <summary>The ids selected initially, or a binding.</summary>
     public FlowValue<string[]>? InitValue { get; init; }
@@ -365,18 +368,12 @@ public sealed record CheckboxGroup : InputComponent
     /// <summary><c>regular</c> or <c>large</c> images.</summary>
     public string? MediaSize { get; init; }
 
-    /// <summary>data_exchange or update_data when an option is selected.</summary>
-    public FlowAction? OnSelectAction { get; init; }
-
-    /// <summary>update_data when an option is unselected (6.0+).</summary>
-    public FlowAction? OnUnselectAction { get; init; }
-
     internal override object? FormInitValue => InitValue;
     internal override InputComponent WithoutFormValues() => this with { InitValue = null };
 }
 
 /// <summary>Chips, 2 to 20 options (6.3+; label 80 characters).</summary>
-public sealed record ChipsSelector : InputComponent
+public sealed record ChipsSelector : SelectionComponent
 {
     /// <summary>The label.</summary>
     public required string Label { get; init; }
@@ -384,57 +381,27 @@ public sealed record ChipsSelector : InputComponent
     /// <summary>A description.</summary>
     public string? Description { get; init; }
 
-    /// <summary>The options, or a binding.</summary>
-    public required FlowValue<DataSourceItem[]> DataSource { get; init; }
-
     /// <summary>At least this many.</summary>
     public FlowValue<int>? MinSelectedItems { get; init; }
 
     /// <summary>At most this many.</summary>
     public FlowValue<int>? MaxSelectedItems { get; init; }
 
-    /// <summary>Whether a choice is required.</summary>
-    public FlowValue<bool>? Required { get; init; }
-
-    /// <summary>Whether the chips can be edited.</summary>
-    public FlowValue<bool>? Enabled { get; init; }
-
     /// <summary>The ids selected initially, or a binding.</summary>
     public FlowValue<string[]>? InitValue { get; init; }
-
-    /// <summary>data_exchange or update_data when a chip is selected.</summary>
-    public FlowAction? OnSelectAction { get; init; }
-
-    /// <summary>update_data when a chip is unselected.</summary>
-    public FlowAction? OnUnselectAction { get; init; }
 
     internal override object? FormInitValue => InitValue;
     internal override InputComponent WithoutFormValues() => this with { InitValue = null };
 }
 
 /// <summary>A drop-down of 1 to 200 options (100 with images; label 20 characters).</summary>
-public sealed record Dropdown : InputComponent
+public sealed record Dropdown : SelectionComponent
 {
     /// <summary>The label.</summary>
     public required string Label { get; init; }
 
-    /// <summary>The options, or a binding.</summary>
-    public required FlowValue<DataSourceItem[]> DataSource { get; init; }
-
-    /// <summary>Whether a choice is required.</summary>
-    public FlowValue<bool>? Required { get; init; }
-
-    /// <summary>Whether it can be edited.</summary>
-    public FlowValue<bool>? Enabled { get; init; }
-
     /// <summary>The id selected initially.</summary>
     public string? InitValue { get; init; }
-
-    /// <summary>data_exchange or update_data when an option is selected.</summary>
-    public FlowAction? OnSelectAction { get; init; }
-
-    /// <summary>update_data when an option is unselected (6.0+).</summary>
-    public FlowAction? OnUnselectAction { get; init; }
 
     internal override object? FormInitValue => InitValue;
     internal override InputComponent WithoutFormValues() => this with { InitValue = null };
