@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Backend.Flows.FlowJson;
@@ -14,11 +13,8 @@ namespace Backend.Flows.FlowJson;
 [JsonDerivedType(typeof(CompleteAction), "complete")]
 [JsonDerivedType(typeof(UpdateDataAction), "update_data")]
 [JsonDerivedType(typeof(OpenUrlAction), "open_url")]
-public abstract record FlowAction
+public abstract record FlowAction : FlowJsonObject
 {
-    /// <summary>Properties this model does not know; kept so they survive a round trip.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownProperties { get; init; }
 }
 
 /// <summary>Go to another screen, passing it exactly the data its data model declares.</summary>
@@ -61,7 +57,7 @@ public sealed record OpenUrlAction : FlowAction
 
 /// <summary>The <c>next</c> of a navigate action: <c>{"type":"screen","name":"…"}</c>.</summary>
 /// <param name="Name">The screen id.</param>
-public sealed record NextScreen(string Name)
+public sealed record NextScreen(string Name) : FlowJsonObject
 {
     /// <summary>Always <c>screen</c>.</summary>
     [JsonPropertyOrder(-1)]

@@ -32,15 +32,12 @@ namespace Backend.Flows.FlowJson;
 [JsonDerivedType(typeof(Footer), "Footer")]
 [JsonDerivedType(typeof(If), "If")]
 [JsonDerivedType(typeof(Switch), "Switch")]
-public abstract record Component
+public abstract record Component : FlowJsonObject
 {
     /// <summary>Whether the component is shown (a literal, a reference or a 6.0+ condition).</summary>
     [JsonPropertyOrder(10)]
     public FlowValue<bool>? Visible { get; init; }
 
-    /// <summary>Properties this model does not know; kept so they survive a round trip (the validator reports them).</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownProperties { get; init; }
 }
 
 /// <summary>A component that collects a value under <see cref="Name"/>; <see cref="Ref"/> is <c>${form.name}</c>.</summary>
@@ -63,8 +60,8 @@ public abstract record InputComponent : Component
     /// <summary>The error message, lifted into the enclosing Form's <c>error-messages</c> when written.</summary>
     internal virtual object? FormErrorMessage => null;
 
-    /// <summary>This component without the values a Form carries for it.</summary>
-    internal virtual InputComponent WithoutFormValues() => this;
+    /// <summary>This component without the initial value and/or error message its Form now carries.</summary>
+    internal virtual InputComponent WithoutFormValues(bool initValue, bool errorMessage) => this;
 }
 
 /// <summary>Font weight of TextBody and TextCaption.</summary>
@@ -164,7 +161,7 @@ public sealed record Image : Component
 /// <summary>One image of an <see cref="ImageCarousel"/>.</summary>
 /// <param name="Src">The base64 image.</param>
 /// <param name="AltText">Accessibility text.</param>
-public sealed record CarouselImage(string Src, string AltText);
+public sealed record CarouselImage(string Src, string AltText) : FlowJsonObject;
 
 /// <summary>1 to 3 sliding images (7.1+; at most 2 per screen and 3 per flow).</summary>
 public sealed record ImageCarousel : Component
@@ -188,11 +185,11 @@ public sealed record Form : Component
     /// <summary>The form name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Initial values by field name (a binding to an object is allowed too).</summary>
-    public Dictionary<string, object?>? InitValues { get; init; }
+    /// <summary>Initial values by field name, or a binding to an object of them.</summary>
+    public FlowValue<Dictionary<string, object?>>? InitValues { get; init; }
 
-    /// <summary>Error messages by field name.</summary>
-    public Dictionary<string, object?>? ErrorMessages { get; init; }
+    /// <summary>Error messages by field name, or a binding to an object of them.</summary>
+    public FlowValue<Dictionary<string, object?>>? ErrorMessages { get; init; }
 
     /// <summary>The components of the form.</summary>
     public required IReadOnlyList<Component> Children { get; init; }
@@ -236,7 +233,8 @@ public sealed record TextInput : InputComponent
 
     internal override object? FormInitValue => InitValue;
     internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null, ErrorMessage = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
+        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
 /// <summary>A multi-line text field (label 20, helper 80 characters).</summary>
@@ -268,13 +266,14 @@ public sealed record TextArea : InputComponent
 
     internal override object? FormInitValue => InitValue;
     internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null, ErrorMessage = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
+        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
 /// <summary>An option of a selection component (title 30, description 300, metadata 20 characters).</summary>
 /// <param name="Id">The value sent when selected.</param>
 /// <param name="Title">The text shown.</param>
-public sealed record DataSourceItem(string Id, string Title)
+public sealed record DataSourceItem(string Id, string Title) : FlowJsonObject
 {
     /// <summary>A description.</summary>
     public string? Description { get; init; }
@@ -344,7 +343,7 @@ public sealed record RadioButtonsGroup : SelectionComponent
     public string? MediaSize { get; init; }
 
     internal override object? FormInitValue => InitValue;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) => initValue ? this with { InitValue = null } : this;
 }
 
 /// <summary>Multiple choice among 1 to 20 options (label 30 characters).</summary>
@@ -369,7 +368,7 @@ public sealed record CheckboxGroup : SelectionComponent
     public string? MediaSize { get; init; }
 
     internal override object? FormInitValue => InitValue;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) => initValue ? this with { InitValue = null } : this;
 }
 
 /// <summary>Chips, 2 to 20 options (6.3+; label 80 characters).</summary>
@@ -391,7 +390,7 @@ public sealed record ChipsSelector : SelectionComponent
     public FlowValue<string[]>? InitValue { get; init; }
 
     internal override object? FormInitValue => InitValue;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) => initValue ? this with { InitValue = null } : this;
 }
 
 /// <summary>A drop-down of 1 to 200 options (100 with images; label 20 characters).</summary>
@@ -404,7 +403,7 @@ public sealed record Dropdown : SelectionComponent
     public string? InitValue { get; init; }
 
     internal override object? FormInitValue => InitValue;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) => initValue ? this with { InitValue = null } : this;
 }
 
 /// <summary>A check box with a label of 120 characters and an optional "read more" action.</summary>
@@ -429,7 +428,7 @@ public sealed record OptIn : InputComponent
     public FlowAction? OnUnselectAction { get; init; }
 
     internal override object? FormInitValue => InitValue;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) => initValue ? this with { InitValue = null } : this;
 }
 
 /// <summary>A date field (label 40, helper 80, error 80 characters); dates are <c>YYYY-MM-DD</c> from 5.0.</summary>
@@ -467,7 +466,8 @@ public sealed record DatePicker : InputComponent
 
     internal override object? FormInitValue => InitValue;
     internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null, ErrorMessage = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
+        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
 /// <summary>A full calendar, single date or range (6.1+).</summary>
@@ -523,7 +523,8 @@ public sealed record CalendarPicker : InputComponent
 
     internal override object? FormInitValue => InitValue;
     internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues() => this with { InitValue = null, ErrorMessage = null };
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
+        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
 /// <summary>A link (25 characters, at most 2 per screen): navigate, data_exchange or, from 6.0, open_url.</summary>
@@ -533,7 +534,7 @@ public sealed record EmbeddedLink(string Text, FlowAction OnClickAction) : Compo
 
 /// <summary>The main content of a <see cref="NavigationItem"/>.</summary>
 /// <param name="Title">Title (30 characters).</param>
-public sealed record NavigationItemContent(string Title)
+public sealed record NavigationItemContent(string Title) : FlowJsonObject
 {
     /// <summary>Description (20 characters).</summary>
     public string? Description { get; init; }
@@ -545,7 +546,7 @@ public sealed record NavigationItemContent(string Title)
 /// <summary>One row of a <see cref="NavigationList"/>.</summary>
 /// <param name="Id">The item id.</param>
 /// <param name="MainContent">Its text.</param>
-public sealed record NavigationItem(string Id, NavigationItemContent MainContent)
+public sealed record NavigationItem(string Id, NavigationItemContent MainContent) : FlowJsonObject
 {
     /// <summary>The leading image add-on.</summary>
     public JsonElement? Start { get; init; }

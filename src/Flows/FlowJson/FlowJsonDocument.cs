@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Backend.Flows.FlowJson;
@@ -9,7 +8,7 @@ namespace Backend.Flows.FlowJson;
 /// Write it with <see cref="FlowJsonSerializer.Serialize(FlowJsonDocument, bool)"/>; check it with
 /// the validator.
 /// </summary>
-public sealed record FlowJsonDocument
+public sealed record FlowJsonDocument : FlowJsonObject
 {
     /// <summary>The Flow JSON version, e.g. <c>"7.3"</c>.</summary>
     [JsonPropertyName("version")]
@@ -31,13 +30,10 @@ public sealed record FlowJsonDocument
     [JsonPropertyName("screens")]
     public required IReadOnlyList<Screen> Screens { get; init; }
 
-    /// <summary>Properties this model does not know; kept so they survive a round trip (the validator reports them).</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownProperties { get; init; }
 }
 
 /// <summary>One screen of a flow.</summary>
-public sealed record Screen
+public sealed record Screen : FlowJsonObject
 {
     /// <summary>The screen id: letters and underscores, not <c>SUCCESS</c>.</summary>
     [JsonPropertyName("id")]
@@ -72,16 +68,13 @@ public sealed record Screen
     [JsonPropertyName("layout")]
     public required Layout Layout { get; init; }
 
-    /// <summary>Properties this model does not know; kept so they survive a round trip.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownProperties { get; init; }
 
     /// <summary>The screen id, for <see cref="NavigateAction.Next"/>.</summary>
     public static implicit operator NextScreen(Screen screen) => new(screen.Id);
 }
 
 /// <summary>A screen layout; <c>SingleColumnLayout</c> is the only type Meta defines.</summary>
-public sealed record Layout
+public sealed record Layout : FlowJsonObject
 {
     /// <summary>The layout type.</summary>
     public string Type { get; init; } = "SingleColumnLayout";
@@ -89,7 +82,4 @@ public sealed record Layout
     /// <summary>The components, top to bottom.</summary>
     public required IReadOnlyList<Component> Children { get; init; }
 
-    /// <summary>Properties this model does not know; kept so they survive a round trip.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownProperties { get; init; }
 }

@@ -138,26 +138,33 @@ public static class FlowJsonSerializer
         switch (component)
         {
             case Form form:
-                var formInit = form.InitValues is null ? new Dictionary<string, object?>() : new(form.InitValues);
-                var formErrors = form.ErrorMessages is null ? new Dictionary<string, object?>() : new(form.ErrorMessages);
+                // A Form whose init-values (or error-messages) is a binding cannot take lifted values:
+                // those stay on the inputs, where the validator reports them.
+                var formInit = form.InitValues is { Binding: not null } ? null : new Dictionary<string, object?>(form.InitValues?.Literal ?? []);
+                var formErrors = form.ErrorMessages is { Binding: not null } ? null : new Dictionary<string, object?>(form.ErrorMessages?.Literal ?? []);
                 var children = LiftAll(form.Children, formInit, formErrors);
                 return ReferenceEquals(children, form.Children) ? form : form with
                 {
-                    InitValues = formInit.Count > 0 ? formInit : null,
-                    ErrorMessages = formErrors.Count > 0 ? formErrors : null,
+                    InitValues = formInit is { Count: > 0 } ? formInit : form.InitValues,
+                    ErrorMessages = formErrors is { Count: > 0 } ? formErrors : form.ErrorMessages,
                     Children = children,
                 };
-            case InputComponent input when initValues is not null && errors is not null
-                && (input.FormInitValue is not null || input.FormErrorMessage is not null):
-                if (input.FormInitValue is { } init)
+            case InputComponent input:
+                var liftInit = initValues is not null && input.FormInitValue is not null;
+                var liftError = errors is not null && input.FormErrorMessage is not null;
+                if (!liftInit && !liftError)
                 {
-                    initValues[input.Name] = init;
+                    return input;
                 }
-                if (input.FormErrorMessage is { } error)
+                if (liftInit)
                 {
-                    errors[input.Name] = error;
+                    initValues![input.Name] = input.FormInitValue;
                 }
-                return input.WithoutFormValues();
+                if (liftError)
+                {
+                    errors![input.Name] = input.FormErrorMessage;
+                }
+                return input.WithoutFormValues(liftInit, liftError);
             case If conditional:
                 var then = LiftAll(conditional.Then, initValues, errors);
                 var otherwise = conditional.Else is null ? null : LiftAll(conditional.Else, initValues, errors);

@@ -144,6 +144,27 @@ public sealed class BuilderTests
     }
 
     [Fact]
+    public void NestedObjectsKeepUnknownPropertiesAndBoundFormValuesRoundTrip()
+    {
+        const string json = """
+            {"version":"7.3","data_api_version":"3.0","routing_model":{"A":[]},"screens":[{"id":"A","terminal":true,
+              "data":{"init":{"type":"object","properties":{"name":{"type":"string"}},"__example__":{"name":"Ann"}}},
+              "layout":{"type":"SingleColumnLayout","children":[
+              {"type":"Form","name":"form","init-values":"${data.init}","children":[
+                {"type":"TextInput","name":"name","label":"Name"},
+                {"type":"Dropdown","name":"pick","label":"Pick","data-source":[{"id":"a","title":"A","x-rank":1}]},
+                {"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{"name":"${form.name}"}}}]}]}}]}
+            """;
+
+        var parsed = FlowJsonSerializer.Parse(json);
+        var written = FlowJsonSerializer.Serialize(parsed);
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(written)), written);
+        var error = Assert.Single(FlowJsonValidator.Validate(written).Errors);
+        Assert.Equal(("INVALID_PROPERTY_KEY", "/screens/0/layout/children/0/children/1/data-source/0/x-rank"), (error.Code, error.Pointer));
+    }
+
+    [Fact]
     public void UnknownComponentTypeCannotBeParsedButIsReportedWithItsPointer()
     {
         const string json = """{"version":"7.3","screens":[{"id":"A","layout":{"type":"SingleColumnLayout","children":[{"type":"Banner","text":"x"}]}}]}""";

@@ -14,6 +14,9 @@ internal sealed partial class ValidationRun
     ];
     private static readonly HashSet<string> ArrayProperties = ["data-source", "list-items", "unavailable-dates", "images", "include-days", "allowed-mime-types"];
 
+    private static readonly HashSet<string> DataSourceItemProperties =
+        ["id", "title", "description", "metadata", "enabled", "image", "alt-text", "color", "on-select-action", "on-unselect-action"];
+
     private readonly Dictionary<string, List<string>> _pointersByType = new(StringComparer.Ordinal);
     private readonly List<string> _footersOutsideConditionals = [];
     private readonly List<string> _footersInConditionals = [];
@@ -418,6 +421,10 @@ internal sealed partial class ValidationRun
             {
                 Error(FlowErrorCodes.InvalidPropertyType, "An option must be an object.", itemPointer);
                 continue;
+            }
+            foreach (var key in item.EnumerateObject().Select(p => p.Name).Where(k => !DataSourceItemProperties.Contains(k)))
+            {
+                Error(FlowErrorCodes.InvalidPropertyKey, $"Property '{key}' is not allowed on an option.", JsonPointer.Append(itemPointer, key));
             }
             foreach (var required in (string[])["id", "title"])
             {
