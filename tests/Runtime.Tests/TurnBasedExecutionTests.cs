@@ -14,6 +14,7 @@ public sealed class TurnBasedExecutionTests(PostgresFixture postgres) : IClassFi
 
         Assert.Equal(Enumerable.Range(1, 1000), results.Order());
         Assert.Equal(1000, await counter.Get());
+        Assert.Equal(1, silo.Probe.Activations["thousand"]);
         Assert.Equal(1000L, await postgres.ScalarAsync<long>("SELECT version FROM grain_state WHERE grain_key = 'thousand'"));
         Assert.Equal("1000", await postgres.ScalarAsync<string>("SELECT payload->>'count' FROM grain_state WHERE grain_key = 'thousand'"));
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Backend.Runtime;
 
 /// <summary>
@@ -175,6 +177,10 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
         {
             return;
         }
+        // The grain side of the call, parented to the caller's span (it may come from another process later).
+        using var activity = RuntimeMetrics.ActivitySource.StartActivity(
+            $"{turn.Method.Method.DeclaringType?.Name}/{turn.Method.Name} turn", ActivityKind.Server, turn.Caller);
+        activity?.SetTag("grain.id", Id.ToString());
         try
         {
             turn.TrySetResult(await turn.Method.Invoke(_grain, turn.Call.Arguments).ConfigureAwait(false));
@@ -182,6 +188,7 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
         catch (Exception exception)
         {
             turn.TrySetException(exception);
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             if (exception is InconsistentStateException)
             {
                 // The grain's view of its state is stale: no further call may run on it.

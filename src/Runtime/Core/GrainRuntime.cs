@@ -82,7 +82,7 @@ internal sealed class GrainRuntime
             { "grain.interface", grainInterface.Interface.Name },
             { "grain.method", method.Name },
         };
-        using var activity = RuntimeMetrics.ActivitySource.StartActivity($"{grainInterface.Interface.Name}/{method.Name}");
+        using var activity = RuntimeMetrics.ActivitySource.StartActivity($"{grainInterface.Interface.Name}/{method.Name}", ActivityKind.Client);
         activity?.SetTag("grain.id", grainId.ToString());
         Metrics.Calls.Add(1, tags);
         try
@@ -129,7 +129,7 @@ internal sealed class GrainRuntime
             }
             var activation = _activations.GetOrAdd(
                 grainId, static (id, state) => new GrainActivation(id, state.grainClass, state.runtime), (grainClass, runtime: this));
-            var turn = new GrainTurn(call, method, deadline);
+            var turn = new GrainTurn(call, method, deadline, Activity.Current?.Context ?? default);
             switch (activation.Enqueue(turn))
             {
                 case EnqueueResult.Full:

@@ -7,10 +7,13 @@ namespace Backend.Runtime;
 /// activation completes it. Whoever completes it first wins: a caller whose deadline passed
 /// completes it with a timeout, and the activation then skips it.
 /// </summary>
-internal sealed class GrainTurn(GrainCall call, GrainMethodInfo method, long deadline)
+internal sealed class GrainTurn(GrainCall call, GrainMethodInfo method, long deadline, ActivityContext caller)
     : TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
     private int _started;
+
+    /// <summary>The caller's trace context; a remote transport carries it as <c>traceparent</c>.</summary>
+    public ActivityContext Caller { get; } = caller;
 
     public GrainCall Call { get; } = call;
 
