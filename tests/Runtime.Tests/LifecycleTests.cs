@@ -62,4 +62,16 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IClassFixture<Pos
         }
         Assert.Equal("kept", await second.Grains.GetGrain<IDocumentGrain>("restart-doc").Read());
     }
+
+    [Fact]
+    public async Task AGrainThatAsksToBeDeactivatedIsActivatedAfreshByTheNextCall()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var grain = silo.Grains.GetGrain<IProbeGrain>("retiring");
+
+        await grain.Retire();
+        await grain.Ping();
+
+        Assert.Equal(2, silo.Probe.Activations["retiring"]);
+    }
 }

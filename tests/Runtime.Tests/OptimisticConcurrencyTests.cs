@@ -7,8 +7,7 @@ public sealed class OptimisticConcurrencyTests(PostgresFixture postgres) : IClas
     {
         await using var a = await TestSilo.StartAsync(postgres.ConnectionString);
         await using var b = await TestSilo.StartAsync(postgres.ConnectionString);
-        var onA = a.Grains.GetGrain<IDocumentGrain>("race");
-        var onB = b.Grains.GetGrain<IDocumentGrain>("race");
+        var (onA, onB) = (a.Grains.GetGrain<IDocumentGrain>("race"), b.Grains.GetGrain<IDocumentGrain>("race"));
         Assert.Null(await onA.Read()); // both activations exist and have read "no record"
         Assert.Null(await onB.Read());
 
@@ -31,8 +30,7 @@ public sealed class OptimisticConcurrencyTests(PostgresFixture postgres) : IClas
     {
         await using var a = await TestSilo.StartAsync(postgres.ConnectionString);
         await using var b = await TestSilo.StartAsync(postgres.ConnectionString);
-        var onA = a.Grains.GetGrain<IDocumentGrain>("stale");
-        var onB = b.Grains.GetGrain<IDocumentGrain>("stale");
+        var (onA, onB) = (a.Grains.GetGrain<IDocumentGrain>("stale"), b.Grains.GetGrain<IDocumentGrain>("stale"));
         await onA.Write("v1");
         Assert.Equal("v1", await onB.Read()); // b now holds version 1
         await onA.Write("v2");
@@ -44,5 +42,24 @@ public sealed class OptimisticConcurrencyTests(PostgresFixture postgres) : IClas
         await onB.Write("v3");
         Assert.Equal("v3", await postgres.ScalarAsync<string>("SELECT payload->>'text' FROM grain_state WHERE grain_key = 'stale'"));
         Assert.Equal(3L, await postgres.ScalarAsync<long>("SELECT version FROM grain_state WHERE grain_key = 'stale'"));
+    }
+
+    [Fact]
+    public async Task CallsQueuedBehindAConflictRunOnAFreshActivationThatRereadsState()
+    {
+        await using var a = await TestSilo.StartAsync(postgres.ConnectionString);
+        await using var b = await TestSilo.StartAsync(postgres.ConnectionString);
+        var (onA, onB) = (a.Grains.GetGrain<IDocumentGrain>("queued"), b.Grains.GetGrain<IDocumentGrain>("queued"));
+        await onA.Write("v1");
+        Assert.Equal("v1", await onB.Read());
+        await onA.Write("v2");
+
+        var writes = Enumerable.Range(0, 5).Select(i => onB.Write($"b{i}")).ToArray();
+        await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.IsType<InconsistentStateException>(writes[0].Exception?.InnerException);
+        Assert.All(writes.Skip(1), write => Assert.True(write.IsCompletedSuccessfully));
+        Assert.Equal(6L, await postgres.ScalarAsync<long>("SELECT version FROM grain_state WHERE grain_key = 'queued'"));
+        Assert.Equal("b4", await onB.Read()); // forwarded in the order they were queued
     }
 }

@@ -51,6 +51,15 @@ public sealed class TelemetryTests
         Assert.Contains($"Server IProbeGrain/Ping turn {traceId}", activities);
     }
 
+    [Fact]
+    public async Task WithAnOtlpEndpointTheExportersStartAndStopWithTheHost()
+    {
+        await using var silo = await TestSilo.StartAsync(configure: o => o.OtlpEndpoint = "http://127.0.0.1:9");
+
+        Assert.StartsWith("pong", await silo.Grains.GetGrain<IProbeGrain>("exported").Ping(), StringComparison.Ordinal);
+        await silo.StopAsync();
+    }
+
     private static string? MethodOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         foreach (var tag in tags)

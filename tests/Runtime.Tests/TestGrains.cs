@@ -40,6 +40,8 @@ public interface IProbeGrain : IGrainWithStringKey
     Task Fail(string message);
 
     Task CallSelf();
+
+    Task Retire();
 }
 
 /// <summary>Fails its activation while <see cref="Probe.ActivationFailuresLeft"/> is positive.</summary>
@@ -182,6 +184,12 @@ public sealed class ProbeGrain(Probe probe) : Grain, IProbeGrain
     public Task Fail(string message) => throw new InvalidOperationException(message);
 
     public Task CallSelf() => GrainFactory.GetGrain<IProbeGrain>(this.GetPrimaryKeyString()).Ping();
+
+    public Task Retire()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 }
 
 [GrainType("flaky")]

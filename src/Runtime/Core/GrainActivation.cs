@@ -24,6 +24,7 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
     private long _lastActive = Environment.TickCount64;
     private Grain? _grain;
     private List<IActivationState>? _states;
+    private List<GrainTurn>? _forward;
 
     public GrainActivation(GrainId id, GrainClassInfo grainClass, GrainRuntime runtime)
     {
@@ -238,15 +239,11 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
 
     private void RejectQueuedAndClose(DeactivationReason reason)
     {
-        List<GrainTurn> queued;
         lock (_lock)
         {
             _closeReason = reason;
-            queued = DrainMailbox();
-        }
-        foreach (var turn in queued)
-        {
-            turn.Reject();
+            // Handed, in order, to the next activation once this one is gone (see Finish).
+            _forward = DrainMailbox();
         }
     }
 
@@ -275,6 +272,10 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
     private void Finish()
     {
         Runtime.Remove(this);
+        if (_forward is { Count: > 0 } forward)
+        {
+            Runtime.Forward(Id, Class, forward);
+        }
         TaskCompletionSource? deactivated;
         lock (_lock)
         {

@@ -127,8 +127,7 @@ internal sealed class GrainRuntime
                     ? "The grain runtime has not started; start the host first."
                     : "The grain runtime is shutting down and accepts no new calls.");
             }
-            var activation = _activations.GetOrAdd(
-                grainId, static (id, state) => new GrainActivation(id, state.grainClass, state.runtime), (grainClass, runtime: this));
+            var activation = ActivationOf(grainId, grainClass);
             var turn = new GrainTurn(call, method, deadline, Activity.Current?.Context ?? default);
             switch (activation.Enqueue(turn))
             {
@@ -184,6 +183,30 @@ internal sealed class GrainRuntime
         var ticks = deadline - Stopwatch.GetTimestamp();
         return ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency);
     }
+
+    /// <summary>
+    /// Hands calls that were queued on a dropped activation, in their order, to a new activation
+    /// of the same grain; their callers keep waiting on the same turns.
+    /// </summary>
+    internal void Forward(GrainId grainId, GrainClassInfo grainClass, List<GrainTurn> turns)
+    {
+        foreach (var turn in turns)
+        {
+            switch (ActivationOf(grainId, grainClass).Enqueue(turn))
+            {
+                case EnqueueResult.Full:
+                    turn.TrySetException(new GrainMailboxFullException(grainId, Options.MailboxCapacity));
+                    break;
+                case EnqueueResult.Closed:
+                    turn.Reject();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The one activation of a grain, created (not yet activated) when there is none.</summary>
+    private GrainActivation ActivationOf(GrainId grainId, GrainClassInfo grainClass) =>
+        _activations.GetOrAdd(grainId, static (id, state) => new GrainActivation(id, state.grainClass, state.runtime), (grainClass, runtime: this));
 
     internal void Remove(GrainActivation activation) =>
         _activations.TryRemove(new KeyValuePair<GrainId, GrainActivation>(activation.Id, activation));
