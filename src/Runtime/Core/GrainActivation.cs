@@ -132,11 +132,36 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
         }
     }
 
-    void IThreadPoolWorkItem.Execute() => _ = RunAsync();
+    void IThreadPoolWorkItem.Execute() => _ = RunSafelyAsync();
+
+    private async Task RunSafelyAsync()
+    {
+        CurrentActivation.Value = this;
+        try
+        {
+            await RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // A fault in the runtime itself (grain exceptions never get here): fail what is
+            // queued rather than leave callers waiting for a loop that no longer runs.
+            RuntimeLog.TurnLoopFailed(Runtime.Logger, Id, exception);
+            List<GrainTurn> queued;
+            lock (_lock)
+            {
+                _status = ActivationStatus.Invalid;
+                queued = DrainMailbox();
+            }
+            foreach (var turn in queued)
+            {
+                turn.TrySetException(exception);
+            }
+            Finish();
+        }
+    }
 
     private async Task RunAsync()
     {
-        CurrentActivation.Value = this;
         while (true)
         {
             GrainTurn? turn = null;

@@ -11,7 +11,7 @@ namespace Backend.Runtime;
 /// transport plugs in where <see cref="InvokeAsync(GrainCall, GrainInterfaceInfo, GrainMethodInfo)"/>
 /// finds a different owner.
 /// </summary>
-internal sealed class GrainRuntime
+internal sealed class GrainRuntime : IDisposable
 {
     private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
     private readonly GrainTypeRegistry _registry;
@@ -263,6 +263,8 @@ internal sealed class GrainRuntime
             _state = RuntimeState.Stopped;
         }
     }
+
+    public void Dispose() => _shutdown.Dispose();
 
     private enum RuntimeState
     {

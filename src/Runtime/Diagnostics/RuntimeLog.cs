@@ -38,6 +38,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(11, LogLevel.Information, "Exporting runtime metrics and traces over OTLP to {Endpoint}")]
     public static partial void TelemetryExport(ILogger logger, string endpoint);
 
+    [LoggerMessage(13, LogLevel.Critical, "The turn loop of {GrainId} failed; its queued calls were failed and the activation dropped")]
+    public static partial void TurnLoopFailed(ILogger logger, GrainId grainId, Exception exception);
+
     [LoggerMessage(12, LogLevel.Error, "Idle collection pass failed")]
     public static partial void CollectionFailed(ILogger logger, Exception exception);
 }

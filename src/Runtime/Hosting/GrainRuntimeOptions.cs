@@ -31,7 +31,7 @@ public sealed class GrainRuntimeOptions
     /// <summary>Separates deployments sharing one database (Orleans' ServiceId). Default: <c>backend</c>.</summary>
     public string ServiceId { get; set; } = "backend";
 
-    /// <summary>An activation that has received no call for this long is deactivated. Default: 15 minutes (as Orleans).</summary>
+    /// <summary>An activation that has received no call for this long is deactivated. Default: 15 minutes (Orleans: 2 hours; flow sessions are short-lived).</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How often idle activations are looked for. Default: 1 minute (as Orleans).</summary>
