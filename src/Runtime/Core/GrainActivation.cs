@@ -146,17 +146,7 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
             // A fault in the runtime itself (grain exceptions never get here): fail what is
             // queued rather than leave callers waiting for a loop that no longer runs.
             RuntimeLog.TurnLoopFailed(Runtime.Logger, Id, exception);
-            List<GrainTurn> queued;
-            lock (_lock)
-            {
-                _status = ActivationStatus.Invalid;
-                queued = DrainMailbox();
-            }
-            foreach (var turn in queued)
-            {
-                turn.TrySetException(exception);
-            }
-            Finish();
+            FailAndDrop(exception, firstTurn: null);
         }
     }
 
@@ -245,21 +235,26 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
         {
             RuntimeLog.ActivationFailed(Runtime.Logger, Id, exception);
             Runtime.Metrics.ActivationFailures.Add(1, new KeyValuePair<string, object?>("grain.type", Id.Type));
-            var error = new GrainActivationException(Id, exception);
-            List<GrainTurn> queued;
-            lock (_lock)
-            {
-                _status = ActivationStatus.Invalid;
-                queued = DrainMailbox();
-            }
-            firstTurn.TrySetException(error);
-            foreach (var turn in queued)
-            {
-                turn.TrySetException(error);
-            }
-            Finish();
+            FailAndDrop(new GrainActivationException(Id, exception), firstTurn);
             return false;
         }
+    }
+
+    /// <summary>Drops the activation, failing the given turn and every queued one with <paramref name="error"/>.</summary>
+    private void FailAndDrop(Exception error, GrainTurn? firstTurn)
+    {
+        List<GrainTurn> queued;
+        lock (_lock)
+        {
+            _status = ActivationStatus.Invalid;
+            queued = DrainMailbox();
+        }
+        firstTurn?.TrySetException(error);
+        foreach (var turn in queued)
+        {
+            turn.TrySetException(error);
+        }
+        Finish();
     }
 
     private void RejectQueuedAndClose(DeactivationReason reason)
