@@ -194,8 +194,7 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
             return;
         }
         // The grain side of the call, parented to the caller's span (it may come from another process later).
-        using var activity = RuntimeMetrics.ActivitySource.StartActivity(
-            $"{turn.Method.Method.DeclaringType?.Name}/{turn.Method.Name} turn", ActivityKind.Server, turn.Caller);
+        using var activity = RuntimeMetrics.ActivitySource.StartActivity(turn.Method.TurnSpanName, ActivityKind.Server, turn.Caller);
         activity?.SetTag("grain.id", Id.ToString());
         try
         {

@@ -82,7 +82,7 @@ internal sealed class GrainRuntime : IDisposable
             { "grain.interface", grainInterface.Interface.Name },
             { "grain.method", method.Name },
         };
-        using var activity = RuntimeMetrics.ActivitySource.StartActivity($"{grainInterface.Interface.Name}/{method.Name}", ActivityKind.Client);
+        using var activity = RuntimeMetrics.ActivitySource.StartActivity(method.CallSpanName, ActivityKind.Client);
         activity?.SetTag("grain.id", grainId.ToString());
         Metrics.Calls.Add(1, tags);
         try

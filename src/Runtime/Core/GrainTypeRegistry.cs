@@ -196,6 +196,8 @@ internal sealed class GrainMethodInfo
         Method = method;
         Name = method.Name;
         ParameterCount = method.GetParameters().Length;
+        CallSpanName = $"{grainInterface.Name}/{method.Name}";
+        TurnSpanName = $"{grainInterface.Name}/{method.Name} turn";
         var returnType = method.ReturnType;
         if (returnType == typeof(Task))
         {
@@ -236,6 +238,12 @@ internal sealed class GrainMethodInfo
     public string Name { get; }
 
     public int ParameterCount { get; }
+
+    /// <summary>Name of the caller-side span, e.g. <c>ICartGrain/Add</c>.</summary>
+    public string CallSpanName { get; }
+
+    /// <summary>Name of the grain-side span.</summary>
+    public string TurnSpanName { get; }
 
     /// <summary>Runs the method on a grain instance and boxes its result.</summary>
     public Func<object?, object?[], Task<object?>> Invoke { get; }
