@@ -11,7 +11,7 @@ internal static class LoadRun
         await RunAsync(workers, TimeSpan.FromMilliseconds(300), operation);
         var (latencies, elapsed) = await RunAsync(workers, duration, operation);
         latencies.Sort();
-        return new LoadResult(name, workers, latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+        return new LoadResult(name, workers, latencies.Count, latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
     }
 
     private static async Task<(List<double> Latencies, TimeSpan Elapsed)> RunAsync(int workers, TimeSpan duration, Func<int, long, Task> operation)
@@ -36,7 +36,7 @@ internal static class LoadRun
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 }
 
-internal sealed record LoadResult(string Name, int Workers, double PerSecond, double P50Milliseconds, double P99Milliseconds)
+internal sealed record LoadResult(string Name, int Workers, long Calls, double PerSecond, double P50Milliseconds, double P99Milliseconds)
 {
     public override string ToString() =>
         $"{Name,-46} {Workers,3} workers {PerSecond,10:N0} /s   p50 {P50Milliseconds,7:N3} ms   p99 {P99Milliseconds,7:N3} ms";
