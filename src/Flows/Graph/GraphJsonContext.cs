@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Backend.Flows.Graph;
@@ -21,7 +23,20 @@ namespace Backend.Flows.Graph;
 [JsonSerializable(typeof(UpdateFlowWire))]
 [JsonSerializable(typeof(List<FlowValidationError>))]
 [JsonSerializable(typeof(List<string>))]
-internal sealed partial class GraphJsonContext : JsonSerializerContext;
+internal sealed partial class GraphJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Same shapes, written without escaping '+', non-ASCII or HTML characters: request bodies stay
+    /// readable (phone numbers, texts with accents), and the JSON is equally valid for Meta.
+    /// </summary>
+    public static GraphJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
 
 /// <summary>Wire shape of the create request.</summary>
 internal sealed record CreateFlowWire(

@@ -54,7 +54,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
             request.CloneFlowId is null ? null : GraphIds.Require(request.CloneFlowId, "clone_flow_id"),
             request.EndpointUri?.AbsoluteUri);
         var answer = await _transport.SendAsync(HttpMethod.Post, $"{waba}/flows",
-            () => Json(wire, GraphJsonContext.Default.CreateFlowWire), idempotent: false,
+            () => Json(wire, GraphJsonContext.Wire.CreateFlowWire), idempotent: false,
             GraphJsonContext.Default.GraphValidationAnswer, cancellationToken).ConfigureAwait(false);
         return new CreateFlowResult(answer.Id ?? "", answer.Success, answer.ValidationErrors ?? []);
     }
@@ -81,7 +81,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
 
         var wire = new UpdateFlowWire(request.Name, request.Categories, request.EndpointUri?.AbsoluteUri,
             request.ApplicationId is null ? null : GraphIds.Require(request.ApplicationId, "application_id"));
-        await Success(HttpMethod.Post, id, () => Json(wire, GraphJsonContext.Default.UpdateFlowWire), idempotent: true, cancellationToken).ConfigureAwait(false);
+        await Success(HttpMethod.Post, id, () => Json(wire, GraphJsonContext.Wire.UpdateFlowWire), idempotent: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -184,7 +184,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
             throw new ArgumentException("Migrate between 1 and 100 flows, named by non-empty names.", nameof(sourceFlowNames));
         }
 
-        var names = JsonSerializer.Serialize(sourceFlowNames.ToList(), GraphJsonContext.Default.ListString);
+        var names = JsonSerializer.Serialize(sourceFlowNames.ToList(), GraphJsonContext.Wire.ListString);
         var path = $"{Waba(destinationWabaId)}/migrate_flows" + Query(("source_waba_id", source), ("source_flow_names", names));
         return _transport.SendAsync(HttpMethod.Post, path, null, idempotent: false, GraphJsonContext.Default.FlowMigrationResult, cancellationToken);
     }
@@ -220,7 +220,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
         }
 
         JsonNode? data = message.Data is null ? null
-            : _options.SendFlowActionDataAsString ? JsonValue.Create(message.Data.ToJsonString()) : message.Data.DeepClone();
+            : _options.SendFlowActionDataAsString ? JsonValue.Create(message.Data.ToJsonString(GraphJsonContext.Wire.Options)) : message.Data.DeepClone();
         var payload = message.Action == FlowAction.Navigate && message.Screen is not null
             ? new FlowActionPayloadWire(message.Screen, data)
             : null;
@@ -232,7 +232,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
                 new FlowActionWire("flow", new FlowParametersWire("3", message.FlowToken,
                     NullIfBlank(message.FlowId), NullIfBlank(message.FlowName), message.Cta, message.Action, payload, message.Mode))));
         return _transport.SendAsync(HttpMethod.Post, $"{Phone(phoneNumberId)}/messages",
-            () => Json(wire, GraphJsonContext.Default.FlowMessageWire), idempotent: false,
+            () => Json(wire, GraphJsonContext.Wire.FlowMessageWire), idempotent: false,
             GraphJsonContext.Default.SentMessage, cancellationToken);
     }
 
