@@ -22,10 +22,9 @@ public static class ExitCodes
 /// <summary>Parses and runs a command line against a <see cref="CliContext"/>.</summary>
 public static class CliRunner
 {
-    /// <summary>Runs the root command; parse errors give exit code 2.</summary>
+    /// <summary>Runs the root command (which carries <see cref="CliContext.Globals"/>); parse errors give exit code 2.</summary>
     public static async Task<int> RunAsync(RootCommand root, string[] args, CliContext cli, CancellationToken cancellationToken = default)
     {
-        cli.Globals.AddTo(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {

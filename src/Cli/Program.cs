@@ -8,7 +8,11 @@ return await Program.RunAsync(args, CliContext.FromProcess());
 public static partial class Program
 {
     /// <summary>Runs the tool: the process entry point and the tests both come through here.</summary>
-    public static Task<int> RunAsync(string[] args, CliContext cli, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, CliContext cli, CancellationToken cancellationToken = default) =>
+        CliRunner.RunAsync(BuildRoot(cli), args, cli, cancellationToken);
+
+    /// <summary>The command tree.</summary>
+    public static RootCommand BuildRoot(CliContext cli)
     {
         // Each feature contributes its commands from its own file (Commands/*.cs).
         var root = new RootCommand("WhatsApp Flows backend tool: keys, Flow JSON validation, flow management and sending.");
@@ -23,6 +27,7 @@ public static partial class Program
         root.Subcommands.Add(FlowsCommand.List(cli));
         root.Subcommands.Add(FlowsSendCommand.Create(cli));
         root.Subcommands.Add(ConfigCommand.Create(cli));
-        return CliRunner.RunAsync(root, args, cli, cancellationToken);
+        cli.Globals.AddTo(root);
+        return root;
     }
 }
