@@ -67,6 +67,24 @@ public static class FlowsCommand
 
     private static string Normalize(string category) => category.Trim().Replace('-', '_').ToUpperInvariant();
 
+    /// <summary><c>--endpoint-uri</c>: an absolute https URL.</summary>
+    internal static Option<Uri?> EndpointOption(string description) => new("--endpoint-uri")
+    {
+        Description = description,
+        HelpName = "url",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Single().Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+            {
+                return uri;
+            }
+
+            r.AddError($"--endpoint-uri must be an absolute https URL (got '{text}').");
+            return null;
+        },
+    };
+
     internal static Argument<string> FlowArgument() => new("flow") { Description = FlowArgumentHelp };
 
     /// <summary><c>flows create</c></summary>
@@ -74,7 +92,7 @@ public static class FlowsCommand
     {
         var name = new Option<string>("--name") { Description = "Flow name, unique in the WABA.", Required = true };
         var categories = CategoryOption(required: true);
-        var endpoint = new Option<Uri?>("--endpoint-uri") { Description = "Data endpoint URL (https) for dynamic flows (Flow JSON 3.0 or later)." };
+        var endpoint = EndpointOption("Data endpoint URL (https) for dynamic flows (Flow JSON 3.0 or later).");
         var flowJson = new Option<FileInfo?>("--flow-json") { Description = "Flow JSON file to upload with the creation." };
         var publish = new Option<bool>("--publish") { Description = "Publish right away (needs --flow-json without validation errors)." };
         var clone = new Option<string?>("--clone-flow-id") { Description = "Id of a flow to copy the Flow JSON from." };
@@ -106,7 +124,7 @@ public static class FlowsCommand
         var flow = FlowArgument();
         var name = new Option<string?>("--name") { Description = "New name." };
         var categories = CategoryOption(required: false);
-        var endpoint = new Option<Uri?>("--endpoint-uri") { Description = "New data endpoint URL (https)." };
+        var endpoint = EndpointOption("New data endpoint URL (https).");
         var application = new Option<string?>("--application-id") { Description = "Meta app to connect (required for endpoint flows)." };
         var command = new Command("update", "Update a flow's metadata (POST /{FLOW-ID}). A published flow goes back to draft.")
         {
