@@ -2,32 +2,17 @@ using Backend.TestSupport.Graph;
 
 namespace Backend.Cli.Tests;
 
-public sealed class FlowCommandsTests : IAsyncLifetime
+public sealed class FlowCommandsTests : FakeGraphCliTest
 {
     private const string ValidFlowJson = """{"version":"7.3","screens":[{"id":"A"}]}""";
-
-    private CliHarness _cli = null!;
-
-    public Task InitializeAsync()
-    {
-        _cli = new CliHarness();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        var rejections = _cli.Graph.Rejections;
-        await _cli.DisposeAsync();
-        Assert.Empty(rejections);
-    }
 
     [Fact]
     public async Task Create_prints_the_new_id()
     {
-        var result = await _cli.RunAsync("create", "--name", "Sign up", "--category", "sign-up", "OTHER", "--endpoint-uri", "https://flows.example.com/sign-up");
+        var result = await Cli.RunAsync("create", "--name", "Sign up", "--category", "sign-up", "OTHER", "--endpoint-uri", "https://flows.example.com/sign-up");
 
         Assert.Equal(0, result.ExitCode);
-        var flow = Assert.Single(_cli.Graph.Flows.Values);
+        var flow = Assert.Single(Cli.Graph.Flows.Values);
         Assert.Equal($"Created flow {flow.Id} (Sign up).\nNo validation errors.\n", result.Out);
         Assert.Equal(["SIGN_UP", "OTHER"], flow.Categories);
         Assert.Equal("https://flows.example.com/sign-up", flow.EndpointUri);
@@ -36,19 +21,19 @@ public sealed class FlowCommandsTests : IAsyncLifetime
     [Fact]
     public async Task An_endpoint_that_is_not_https_is_a_usage_error()
     {
-        var result = await _cli.RunAsync("create", "--name", "X", "--category", "OTHER", "--endpoint-uri", "http://flows.example.com");
+        var result = await Cli.RunAsync("create", "--name", "X", "--category", "OTHER", "--endpoint-uri", "http://flows.example.com");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("absolute https URL", result.Error);
-        Assert.Empty(_cli.Graph.Requests);
+        Assert.Empty(Cli.Graph.Requests);
     }
 
     [Fact]
     public async Task Create_with_a_taken_name_exits_1_with_metas_explanation()
     {
-        _cli.Graph.AddFlow("Taken");
+        Cli.Graph.AddFlow("Taken");
 
-        var result = await _cli.RunAsync("create", "--name", "Taken", "--category", "SURVEY");
+        var result = await Cli.RunAsync("create", "--name", "Taken", "--category", "SURVEY");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Flow name is not unique", result.Error);
@@ -58,33 +43,33 @@ public sealed class FlowCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Create_with_an_unknown_category_is_a_usage_error()
     {
-        var result = await _cli.RunAsync("create", "--name", "X", "--category", "GAMES");
+        var result = await Cli.RunAsync("create", "--name", "X", "--category", "GAMES");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Unknown category 'GAMES'", result.Error);
-        Assert.Empty(_cli.Graph.Requests);
+        Assert.Empty(Cli.Graph.Requests);
     }
 
     [Fact]
     public async Task Update_sends_the_metadata()
     {
-        var flow = _cli.Graph.AddFlow("Old");
+        var flow = Cli.Graph.AddFlow("Old");
 
-        var result = await _cli.RunAsync("update", flow.Id, "--name", "New", "--application-id", "123");
+        var result = await Cli.RunAsync("update", flow.Id, "--name", "New", "--application-id", "123");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("""{"name":"New","application_id":"123"}""", _cli.Graph.Requests.Single().BodyText);
+        Assert.Equal("""{"name":"New","application_id":"123"}""", Cli.Graph.Requests.Single().BodyText);
     }
 
     [Fact]
     public async Task Publish_deprecate_delete_print_what_they_did()
     {
-        var live = _cli.Graph.AddFlow("Live", flowJson: ValidFlowJson);
-        var draft = _cli.Graph.AddFlow("Draft");
+        var live = Cli.Graph.AddFlow("Live", flowJson: ValidFlowJson);
+        var draft = Cli.Graph.AddFlow("Draft");
 
-        var publish = await _cli.RunAsync("publish", live.Id);
-        var deprecate = await _cli.RunAsync("deprecate", "Live");
-        var delete = await _cli.RunAsync("delete", draft.Id);
+        var publish = await Cli.RunAsync("publish", live.Id);
+        var deprecate = await Cli.RunAsync("deprecate", "Live");
+        var delete = await Cli.RunAsync("delete", draft.Id);
 
         Assert.Equal((0, $"Published flow {live.Id}.\n"), (publish.ExitCode, publish.Out));
         Assert.Equal((0, $"Deprecated flow {live.Id}.\n"), (deprecate.ExitCode, deprecate.Out));
@@ -94,9 +79,9 @@ public sealed class FlowCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Publish_failure_exits_1_with_the_reason()
     {
-        var flow = _cli.Graph.AddFlow("Empty");
+        var flow = Cli.Graph.AddFlow("Empty");
 
-        var result = await _cli.RunAsync("publish", flow.Id);
+        var result = await Cli.RunAsync("publish", flow.Id);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("139002", result.Error);
@@ -106,9 +91,9 @@ public sealed class FlowCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Get_shows_the_flow()
     {
-        var flow = _cli.Graph.AddFlow("Shown", FlowState.Throttled, ValidFlowJson);
+        var flow = Cli.Graph.AddFlow("Shown", FlowState.Throttled, ValidFlowJson);
 
-        var result = await _cli.RunAsync("get", flow.Id);
+        var result = await Cli.RunAsync("get", flow.Id);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Shown", result.Out);
@@ -121,9 +106,9 @@ public sealed class FlowCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Get_as_json()
     {
-        var flow = _cli.Graph.AddFlow("J");
+        var flow = Cli.Graph.AddFlow("J");
 
-        var result = await _cli.RunAsync("get", flow.Id, "--json");
+        var result = await Cli.RunAsync("get", flow.Id, "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith($"{{\"id\":\"{flow.Id}\",\"name\":\"J\",\"status\":\"DRAFT\"", result.Out);
@@ -134,13 +119,13 @@ public sealed class FlowCommandsTests : IAsyncLifetime
     {
         for (var i = 1; i <= 3; i++)
         {
-            _cli.Graph.AddFlow($"Flow {i}");
+            Cli.Graph.AddFlow($"Flow {i}");
         }
 
-        var result = await _cli.RunAsync("list", "--page-size", "2");
+        var result = await Cli.RunAsync("list", "--page-size", "2");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(2, _cli.Graph.Requests.Count);
+        Assert.Equal(2, Cli.Graph.Requests.Count);
         Assert.Contains("Flow 1", result.Out);
         Assert.Contains("Flow 3", result.Out);
         Assert.EndsWith("3 flow(s).\n", result.Out);
@@ -149,7 +134,7 @@ public sealed class FlowCommandsTests : IAsyncLifetime
     [Fact]
     public async Task A_flow_name_that_does_not_exist_is_reported()
     {
-        var result = await _cli.RunAsync("publish", "Nope");
+        var result = await Cli.RunAsync("publish", "Nope");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("No flow named 'Nope'", result.Error);

@@ -2,24 +2,9 @@ using System.Security.Cryptography;
 
 namespace Backend.Cli.Tests;
 
-public sealed class KeysCommandTests : IAsyncLifetime
+public sealed class KeysCommandTests : FakeGraphCliTest
 {
     private const string Passphrase = "correct horse battery";
-
-    private CliHarness _cli = null!;
-
-    public Task InitializeAsync()
-    {
-        _cli = new CliHarness();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        var rejections = _cli.Graph.Rejections;
-        await _cli.DisposeAsync();
-        Assert.Empty(rejections);
-    }
 
     [Theory]
     [InlineData("encrypted-pkcs8", "-----BEGIN ENCRYPTED PRIVATE KEY-----")]
@@ -27,11 +12,11 @@ public sealed class KeysCommandTests : IAsyncLifetime
     [InlineData("pkcs1", "-----BEGIN RSA PRIVATE KEY-----")]
     public async Task Generate_writes_a_key_pair_that_loads_back_in_dotnet(string format, string header)
     {
-        _cli.Environment["WHATSAPP_KEY_PASSPHRASE"] = Passphrase;
-        var privatePath = _cli.PathOf("private.pem");
-        var publicPath = _cli.PathOf("public.pem");
+        Cli.Environment["WHATSAPP_KEY_PASSPHRASE"] = Passphrase;
+        var privatePath = Cli.PathOf("private.pem");
+        var publicPath = Cli.PathOf("public.pem");
 
-        var result = await _cli.RunAsync("keys", "generate", "--format", format, "--private-key", privatePath, "--public-key", publicPath);
+        var result = await Cli.RunAsync("keys", "generate", "--format", format, "--private-key", privatePath, "--public-key", publicPath);
 
         Assert.Equal(0, result.ExitCode);
         var privatePem = await File.ReadAllTextAsync(privatePath);
@@ -68,11 +53,11 @@ public sealed class KeysCommandTests : IAsyncLifetime
     [Fact]
     public async Task Generate_prompts_twice_for_the_passphrase_when_the_variable_is_unset()
     {
-        _cli.SecretAnswers.Enqueue(Passphrase);
-        _cli.SecretAnswers.Enqueue(Passphrase);
-        var privatePath = _cli.PathOf("k.pem");
+        Cli.SecretAnswers.Enqueue(Passphrase);
+        Cli.SecretAnswers.Enqueue(Passphrase);
+        var privatePath = Cli.PathOf("k.pem");
 
-        var result = await _cli.RunAsync("keys", "generate", "--private-key", privatePath, "--public-key", _cli.PathOf("k.pub"));
+        var result = await Cli.RunAsync("keys", "generate", "--private-key", privatePath, "--public-key", Cli.PathOf("k.pub"));
 
         Assert.Equal(0, result.ExitCode);
         using var rsa = RSA.Create();
@@ -82,21 +67,21 @@ public sealed class KeysCommandTests : IAsyncLifetime
     [Fact]
     public async Task Generate_without_a_passphrase_or_terminal_is_a_usage_error()
     {
-        var result = await _cli.RunAsync("keys", "generate", "--private-key", _cli.PathOf("a.pem"), "--public-key", _cli.PathOf("b.pem"));
+        var result = await Cli.RunAsync("keys", "generate", "--private-key", Cli.PathOf("a.pem"), "--public-key", Cli.PathOf("b.pem"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("No passphrase", result.Error);
-        Assert.False(File.Exists(_cli.PathOf("a.pem")));
+        Assert.False(File.Exists(Cli.PathOf("a.pem")));
     }
 
     [Fact]
     public async Task Generate_refuses_to_overwrite_without_force()
     {
-        var privatePath = _cli.PathOf("private.pem");
+        var privatePath = Cli.PathOf("private.pem");
         await File.WriteAllTextAsync(privatePath, "keep me");
 
-        var refused = await _cli.RunAsync("keys", "generate", "--format", "pkcs8", "--private-key", privatePath, "--public-key", _cli.PathOf("p.pem"));
-        var forced = await _cli.RunAsync("keys", "generate", "--format", "pkcs8", "--private-key", privatePath, "--public-key", _cli.PathOf("p.pem"), "--force");
+        var refused = await Cli.RunAsync("keys", "generate", "--format", "pkcs8", "--private-key", privatePath, "--public-key", Cli.PathOf("p.pem"));
+        var forced = await Cli.RunAsync("keys", "generate", "--format", "pkcs8", "--private-key", privatePath, "--public-key", Cli.PathOf("p.pem"), "--force");
 
         Assert.Equal(2, refused.ExitCode);
         Assert.Equal(0, forced.ExitCode);
@@ -106,16 +91,16 @@ public sealed class KeysCommandTests : IAsyncLifetime
     [Fact]
     public async Task Upload_registers_the_public_key_and_show_reads_it_back()
     {
-        var publicPath = _cli.PathOf("public.pem");
-        await _cli.RunAsync("keys", "generate", "--format", "pkcs8", "--private-key", _cli.PathOf("private.pem"), "--public-key", publicPath);
+        var publicPath = Cli.PathOf("public.pem");
+        await Cli.RunAsync("keys", "generate", "--format", "pkcs8", "--private-key", Cli.PathOf("private.pem"), "--public-key", publicPath);
 
-        var upload = await _cli.RunAsync("keys", "upload", "--public-key", publicPath);
-        var show = await _cli.RunAsync("keys", "show");
+        var upload = await Cli.RunAsync("keys", "upload", "--public-key", publicPath);
+        var show = await Cli.RunAsync("keys", "show");
 
         Assert.Equal(0, upload.ExitCode);
-        Assert.Equal($"Uploaded {publicPath} as the business public key of phone number {_cli.Graph.PhoneNumberId}.\n", upload.Out);
-        var request = _cli.Graph.Requests[0];
-        Assert.Equal($"POST {_cli.Graph.PhoneNumberId}/whatsapp_business_encryption", request.ToString());
+        Assert.Equal($"Uploaded {publicPath} as the business public key of phone number {Cli.Graph.PhoneNumberId}.\n", upload.Out);
+        var request = Cli.Graph.Requests[0];
+        Assert.Equal($"POST {Cli.Graph.PhoneNumberId}/whatsapp_business_encryption", request.ToString());
         Assert.Equal((await File.ReadAllTextAsync(publicPath)).TrimEnd(), request.Form["business_public_key"].TrimEnd());
         Assert.Equal(0, show.ExitCode);
         Assert.StartsWith("Signature status: VALID\n-----BEGIN PUBLIC KEY-----", show.Out);
@@ -124,13 +109,13 @@ public sealed class KeysCommandTests : IAsyncLifetime
     [Fact]
     public async Task Upload_refuses_a_private_key()
     {
-        var privatePath = _cli.PathOf("private.pem");
-        await _cli.RunAsync("keys", "generate", "--format", "pkcs1", "--private-key", privatePath, "--public-key", _cli.PathOf("public.pem"));
+        var privatePath = Cli.PathOf("private.pem");
+        await Cli.RunAsync("keys", "generate", "--format", "pkcs1", "--private-key", privatePath, "--public-key", Cli.PathOf("public.pem"));
 
-        var result = await _cli.RunAsync("keys", "upload", "--public-key", privatePath);
+        var result = await Cli.RunAsync("keys", "upload", "--public-key", privatePath);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("never the private one", result.Error);
-        Assert.Empty(_cli.Graph.Requests);
+        Assert.Empty(Cli.Graph.Requests);
     }
 }

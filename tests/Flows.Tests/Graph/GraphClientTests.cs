@@ -8,29 +8,9 @@ using Backend.TestSupport.Graph;
 
 namespace Backend.Flows.Tests.Graph;
 
-public sealed partial class GraphClientTests : IAsyncLifetime
+public sealed partial class GraphClientTests : GraphClientTest
 {
     private const string ValidFlowJson = """{"version":"7.3","screens":[{"id":"START","terminal":true,"layout":{"type":"SingleColumnLayout","children":[]}}]}""";
-
-    private GraphClientFixture _f = null!;
-
-    private FakeGraphServer Server => _f.Server;
-
-    private IWhatsAppGraphClient Client => _f.Client;
-
-    public Task InitializeAsync()
-    {
-        _f = new GraphClientFixture();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        // Every test must only have sent requests that match the protocol document.
-        var rejections = Server.Rejections;
-        await _f.DisposeAsync();
-        Assert.Empty(rejections);
-    }
 
     [Fact]
     public async Task CreateFlow_posts_name_and_categories_as_json_with_bearer_token()

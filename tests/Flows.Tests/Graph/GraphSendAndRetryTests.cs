@@ -7,28 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace Backend.Flows.Tests.Graph;
 
-public sealed class GraphSendAndRetryTests : IAsyncLifetime
+public sealed class GraphSendAndRetryTests : GraphClientTest
 {
     private const string ValidFlowJson = """{"version":"7.3","screens":[{"id":"START"}]}""";
-
-    private GraphClientFixture _f = null!;
-
-    private FakeGraphServer Server => _f.Server;
-
-    private IWhatsAppGraphClient Client => _f.Client;
-
-    public Task InitializeAsync()
-    {
-        _f = new GraphClientFixture();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        var rejections = Server.Rejections;
-        await _f.DisposeAsync();
-        Assert.Empty(rejections);
-    }
 
     private FlowMessage Message(string flowId) => new()
     {
@@ -175,10 +156,10 @@ public sealed class GraphSendAndRetryTests : IAsyncLifetime
 
         Assert.Equal("R", details.Name);
         Assert.Equal(3, Server.Requests.Count);
-        Assert.Equal(2, _f.Time.Delays.Count);
+        Assert.Equal(2, Fixture.Time.Delays.Count);
         // Exponential backoff with jitter: attempt n waits between base*2^(n-1)/2 and base*2^(n-1).
-        Assert.InRange(_f.Time.Delays[0].TotalMilliseconds, 50, 100);
-        Assert.InRange(_f.Time.Delays[1].TotalMilliseconds, 100, 200);
+        Assert.InRange(Fixture.Time.Delays[0].TotalMilliseconds, 50, 100);
+        Assert.InRange(Fixture.Time.Delays[1].TotalMilliseconds, 100, 200);
     }
 
     [Fact]
@@ -190,7 +171,7 @@ public sealed class GraphSendAndRetryTests : IAsyncLifetime
         await Client.PublishFlowAsync(flow.Id);
 
         Assert.Equal(2, Server.Requests.Count);
-        Assert.Equal([TimeSpan.FromSeconds(7)], _f.Time.Delays);
+        Assert.Equal([TimeSpan.FromSeconds(7)], Fixture.Time.Delays);
         Assert.Equal(FlowState.Published, Server.Flows[flow.Id].Status);
     }
 
@@ -204,7 +185,7 @@ public sealed class GraphSendAndRetryTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, e.StatusCode);
         Assert.Equal(4, Server.Requests.Count); // 1 + MaxRetries (3)
-        Assert.Equal(3, _f.Time.Delays.Count);
+        Assert.Equal(3, Fixture.Time.Delays.Count);
     }
 
     [Fact]
@@ -239,7 +220,7 @@ public sealed class GraphSendAndRetryTests : IAsyncLifetime
         await Assert.ThrowsAsync<GraphApiException>(() => Client.SendFlowMessageAsync(Message(flow.Id)));
 
         Assert.Single(Server.Requests);
-        Assert.Empty(_f.Time.Delays);
+        Assert.Empty(Fixture.Time.Delays);
     }
 
     [Fact]
@@ -285,7 +266,7 @@ public sealed class GraphSendAndRetryTests : IAsyncLifetime
         await Client.GetFlowAsync(flow.Id);
         await Assert.ThrowsAsync<FlowDeprecateException>(() => Client.DeprecateFlowAsync(flow.Id));
 
-        var lines = _f.Logs.Lines;
+        var lines = Fixture.Logs.Lines;
         Assert.Contains(lines, l => l.Contains("retrying", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(Server.AccessToken, StringComparison.Ordinal));
     }
@@ -346,7 +327,7 @@ public sealed class GraphSendAndRetryTests : IAsyncLifetime
         Assert.Contains("application/x-www-form-urlencoded", rejections[2]);
         Assert.Contains("Authorization: Bearer", rejections[3]);
         // These were deliberate: clear them so DisposeAsync's check stays meaningful for other tests.
-        await _f.DisposeAsync();
-        _f = new GraphClientFixture();
+        await Fixture.DisposeAsync();
+        Fixture = new GraphClientFixture();
     }
 }
