@@ -97,8 +97,8 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Shown", result.Out);
-        Assert.Contains("Throttled", result.Out);
-        Assert.Contains("Limited", result.Out);
+        Assert.Contains("THROTTLED", result.Out);
+        Assert.Contains("LIMITED", result.Out);
         Assert.Contains($"FLOW {flow.Id}: 139001 The flow is THROTTLED.", result.Out);
         Assert.EndsWith("No validation errors.\n", result.Out);
     }

@@ -222,13 +222,13 @@ public static class FlowsCommand
             void Row(string label, string? value) => grid.AddRow(new Text(label), new Text(value ?? "-"));
             Row("Id", details.Id);
             Row("Name", details.Name);
-            Row("Status", details.Status?.ToString());
-            Row("Categories", details.Categories is null ? null : string.Join(", ", details.Categories));
+            Row("Status", details.Status is { } status ? CliOutputJson.Wire(status) : null);
+            Row("Categories", details.Categories is null ? null : string.Join(", ", details.Categories.Select(CliOutputJson.Wire)));
             Row("Flow JSON version", details.JsonVersion);
             Row("Data API version", details.DataApiVersion);
             Row("Endpoint", details.EndpointUri);
             Row("Application", details.Application is { } app ? $"{app.Name} ({app.Id})" : null);
-            Row("Can send", details.HealthStatus?.CanSendMessage.ToString());
+            Row("Can send", details.HealthStatus is { } health ? CliOutputJson.Wire(health.CanSendMessage) : null);
             Row("Preview", details.Preview?.PreviewUrl);
             cli.Console.Write(grid);
             foreach (var entity in details.HealthStatus?.Entities ?? [])
@@ -264,8 +264,8 @@ public static class FlowsCommand
                     continue;
                 }
 
-                table.AddRow(new Text(flow.Id), new Text(flow.Name ?? ""), new Text(flow.Status?.ToString() ?? ""),
-                    new Text(string.Join(", ", flow.Categories ?? [])), new Text((flow.ValidationErrors?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                table.AddRow(new Text(flow.Id), new Text(flow.Name ?? ""), new Text(flow.Status is { } status ? CliOutputJson.Wire(status) : ""),
+                    new Text(string.Join(", ", (flow.Categories ?? []).Select(CliOutputJson.Wire))), new Text((flow.ValidationErrors?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
 
             if (!parse.GetValue(json))
