@@ -179,7 +179,9 @@ public static class FlowsCommand
 
             await using var graph = CliRunner.OpenGraph(parse, cli);
             var id = await graph.ResolveFlowIdAsync(parse.GetValue(flow)!, ct);
-            var result = await graph.Client.UploadFlowJsonAsync(id, content, ct);
+            var result = cli.Interactive
+                ? await cli.Console.Status().StartAsync($"Uploading {Path.GetFileName(path)}…", _ => graph.Client.UploadFlowJsonAsync(id, content, ct))
+                : await graph.Client.UploadFlowJsonAsync(id, content, ct);
             await cli.Out.WriteLineAsync($"Uploaded {Path.GetFileName(path)} ({content.Utf8.Length} bytes) to flow {id}.");
             return ReportValidation(cli, result.ValidationErrors);
         });

@@ -121,7 +121,9 @@ public sealed record FlowValidationError
     public int? ColumnEnd { get; init; }
 
     /// <summary>Locations involved, each with a JSON path.</summary>
-    public IReadOnlyList<FlowValidationPointer> Pointers { get; init; } = [];
+    public IReadOnlyList<FlowValidationPointer> Pointers { get => _pointers; init => _pointers = value ?? []; }
+
+    private readonly IReadOnlyList<FlowValidationPointer> _pointers = [];
 
     /// <summary>The first JSON path among <see cref="Pointers"/>, if any.</summary>
     [JsonIgnore]
@@ -246,6 +248,9 @@ public sealed record FlowAsset(string Name, string AssetType, string? DownloadUr
 /// <param name="Paging">Cursors, null on the last page of some collections.</param>
 public sealed record GraphPage<T>(IReadOnlyList<T> Data, GraphPaging? Paging)
 {
+    /// <summary>Items of this page (empty, never null, when Meta omits <c>data</c>).</summary>
+    public IReadOnlyList<T> Data { get; init; } = Data ?? [];
+
     /// <summary>Cursor of the next page, or null when this is the last page.</summary>
     [JsonIgnore]
     public string? NextCursor => Paging?.Next is not null ? Paging.Cursors?.After : null;
@@ -265,7 +270,14 @@ public sealed record GraphCursors(string? Before, string? After);
 /// <summary>Answer of <c>POST /{DEST-WABA}/migrate_flows</c>.</summary>
 /// <param name="MigratedFlows">Flows copied into the destination WABA.</param>
 /// <param name="FailedFlows">Flows that weren't, with the reason.</param>
-public sealed record FlowMigrationResult(IReadOnlyList<MigratedFlow> MigratedFlows, IReadOnlyList<FailedFlowMigration> FailedFlows);
+public sealed record FlowMigrationResult(IReadOnlyList<MigratedFlow> MigratedFlows, IReadOnlyList<FailedFlowMigration> FailedFlows)
+{
+    /// <summary>Flows copied (empty, never null).</summary>
+    public IReadOnlyList<MigratedFlow> MigratedFlows { get; init; } = MigratedFlows ?? [];
+
+    /// <summary>Flows not copied (empty, never null).</summary>
+    public IReadOnlyList<FailedFlowMigration> FailedFlows { get; init; } = FailedFlows ?? [];
+}
 
 /// <summary>A migrated flow.</summary>
 /// <param name="SourceName">Name in the source WABA.</param>
@@ -295,6 +307,12 @@ public sealed record BusinessPublicKeyInfo(string BusinessPublicKey, string? Sig
 /// <param name="Messages">Ids of the sent messages (<c>wamid.…</c>).</param>
 public sealed record SentMessage(string? MessagingProduct, IReadOnlyList<SentMessageContact> Contacts, IReadOnlyList<SentMessageId> Messages)
 {
+    /// <summary>Recipients (empty, never null).</summary>
+    public IReadOnlyList<SentMessageContact> Contacts { get; init; } = Contacts ?? [];
+
+    /// <summary>Sent message ids (empty, never null).</summary>
+    public IReadOnlyList<SentMessageId> Messages { get; init; } = Messages ?? [];
+
     /// <summary>The id of the (single) sent message.</summary>
     [JsonIgnore]
     public string? MessageId => Messages.FirstOrDefault()?.Id;
