@@ -58,8 +58,15 @@ internal sealed partial class GraphTransport(HttpClient http, WhatsAppGraphOptio
             LogAnswer(method.Method, path, (int)status, attempt);
             if ((int)status is >= 200 and < 300)
             {
-                return JsonSerializer.Deserialize(body, answerType)
-                    ?? throw new GraphApiException(new GraphError(status, 0, null, "Empty answer from the Graph API.", null, null));
+                try
+                {
+                    return JsonSerializer.Deserialize(body, answerType)
+                        ?? throw new GraphApiException(new GraphError(status, 0, null, "Empty answer from the Graph API.", null, null));
+                }
+                catch (JsonException e)
+                {
+                    throw new GraphApiException(new GraphError(status, 0, null, $"Unreadable answer from the Graph API: {e.Message}", null, null));
+                }
             }
 
             var error = ReadError(status, body) with { RetryAfter = retryAfter };

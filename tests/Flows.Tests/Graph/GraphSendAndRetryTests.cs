@@ -212,6 +212,30 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
+    public async Task A_non_graph_error_page_is_reported_with_its_status()
+    {
+        await using var f = new GraphClientFixture(o => o.MaxRetries = 0);
+        var flow = f.Server.AddFlow("X");
+        f.Server.AnswerNextRaw("GET", flow.Id, HttpStatusCode.BadGateway, "<html>bad gateway</html>");
+
+        var e = await Assert.ThrowsAsync<GraphApiException>(() => f.Client.GetFlowAsync(flow.Id));
+
+        Assert.Equal((HttpStatusCode.BadGateway, 0), (e.StatusCode, e.Code));
+        Assert.Contains("HTTP 502", e.Message);
+    }
+
+    [Fact]
+    public async Task An_unreadable_success_answer_is_a_graph_error_not_a_json_exception()
+    {
+        var flow = Server.AddFlow("X");
+        Server.AnswerNextRaw("GET", flow.Id, HttpStatusCode.OK, "{\"id\": ");
+
+        var e = await Assert.ThrowsAsync<GraphApiException>(() => Client.GetFlowAsync(flow.Id));
+
+        Assert.Contains("Unreadable answer", e.Message);
+    }
+
+    [Fact]
     public async Task Sending_is_never_retried()
     {
         var flow = Server.AddFlow("S", FlowState.Published, ValidFlowJson);

@@ -122,6 +122,15 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The next matching request gets <paramref name="rawBody"/> as is (e.g. a proxy's HTML page, or broken JSON).</summary>
+    public void AnswerNextRaw(string method, string resourceSuffix, HttpStatusCode status, string rawBody)
+    {
+        lock (_gate)
+        {
+            _failures.Add(new ScriptedFailure(method, resourceSuffix, status, 0, null, null, false, "") { Remaining = 1, RawBody = rawBody });
+        }
+    }
+
     /// <summary>Requests whose resource ends with the suffix (e.g. <c>/messages</c>).</summary>
     public IReadOnlyList<RecordedGraphRequest> RequestsTo(string method, string resourceSuffix) =>
         Requests.Where(r => r.Method == method && r.Resource.EndsWith(resourceSuffix, StringComparison.Ordinal)).ToList();
@@ -187,7 +196,7 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
                 response.AddHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            var bytes = Encoding.UTF8.GetBytes(answer.Body.ToJsonString(Relaxed));
+            var bytes = Encoding.UTF8.GetBytes(answer.Raw ?? answer.Body.ToJsonString(Relaxed));
             response.ContentLength64 = bytes.Length;
             await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
             response.Close();
@@ -266,7 +275,9 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
                 await Task.Delay(delay).ConfigureAwait(false);
             }
 
-            return Answer.GraphError(failure.Status, failure.Code, failure.Message, isTransient: failure.IsTransient) with { RetryAfterSeconds = failure.RetryAfterSeconds };
+            return failure.RawBody is { } raw
+                ? new Answer(failure.Status, new JsonObject()) { Raw = raw }
+                : Answer.GraphError(failure.Status, failure.Code, failure.Message, isTransient: failure.IsTransient) with { RetryAfterSeconds = failure.RetryAfterSeconds };
         }
 
         lock (_gate)
@@ -311,12 +322,17 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
     private sealed record ScriptedFailure(string Method, string ResourceSuffix, HttpStatusCode Status, int Code, int? RetryAfterSeconds, TimeSpan? Delay, bool IsTransient, string Message)
     {
         public int Remaining { get; set; }
+
+        public string? RawBody { get; init; }
     }
 
     /// <summary>An answer: status, JSON body, optional Retry-After.</summary>
     private sealed record Answer(HttpStatusCode Status, JsonNode Body)
     {
         public int? RetryAfterSeconds { get; init; }
+
+        /// <summary>A body sent instead of <see cref="Body"/>, byte for byte.</summary>
+        public string? Raw { get; init; }
 
         public static Answer Ok(JsonNode body) => new(HttpStatusCode.OK, body);
 
