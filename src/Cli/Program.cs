@@ -24,6 +24,7 @@ public static partial class Program
         root.Subcommands.Add(FlowsCommand.Deprecate(cli));
         root.Subcommands.Add(FlowsCommand.Delete(cli));
         root.Subcommands.Add(FlowsCommand.Get(cli));
+        root.Subcommands.Add(FlowsCommand.Preview(cli));
         root.Subcommands.Add(FlowsCommand.List(cli));
         root.Subcommands.Add(FlowsSendCommand.Create(cli));
         root.Subcommands.Add(ConfigCommand.Create(cli));

@@ -115,6 +115,18 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
+    public async Task Preview_prints_the_link()
+    {
+        var flow = Cli.Graph.AddFlow("P");
+
+        var result = await Cli.RunAsync("preview", "P", "--invalidate");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"https://business.facebook.com/wa/manage/flows/{flow.Id}/preview/?token=fake (expires 2030-01-01T00:00:00+0000)\n", result.Out);
+        Assert.Equal("preview.invalidate(true)", Cli.Graph.Requests[^1].Query["fields"]);
+    }
+
+    [Fact]
     public async Task List_reads_every_page_into_one_table()
     {
         for (var i = 1; i <= 3; i++)

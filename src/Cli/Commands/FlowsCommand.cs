@@ -246,6 +246,23 @@ public static class FlowsCommand
         return command;
     }
 
+    /// <summary><c>flows preview</c></summary>
+    public static Command Preview(CliContext cli)
+    {
+        var flow = FlowArgument();
+        var invalidate = new Option<bool>("--invalidate") { Description = "Revoke the previous link and make a new one." };
+        var command = new Command("preview", "Print the flow's web preview link (valid 30 days).") { flow, invalidate };
+        command.SetAction(cli, async (parse, ct) =>
+        {
+            await using var graph = CliRunner.OpenGraph(parse, cli);
+            var id = await graph.ResolveFlowIdAsync(parse.GetValue(flow)!, ct);
+            var preview = await graph.Client.GetFlowPreviewAsync(id, parse.GetValue(invalidate), ct);
+            await cli.Out.WriteLineAsync($"{preview.PreviewUrl} (expires {preview.ExpiresAt ?? "-"})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     /// <summary><c>flows list</c></summary>
     public static Command List(CliContext cli)
     {
