@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Backend.Flows.Graph;
 using Backend.TestSupport.Graph;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -314,6 +315,27 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
         Assert.Contains(e.Failures, m => m.Contains("https", StringComparison.Ordinal));
         Assert.Contains(e.Failures, m => m.Contains("ApiVersion", StringComparison.Ordinal));
         Assert.Contains(e.Failures, m => m.Contains("WabaId", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Options_bind_from_a_configuration_section()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["WhatsAppGraph:BaseUrl"] = Server.BaseUrl.ToString(),
+            ["WhatsAppGraph:AccessToken"] = Server.AccessToken,
+            ["WhatsAppGraph:WabaId"] = Server.WabaId,
+            ["WhatsAppGraph:MaxRetries"] = "1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddWhatsAppGraphClient(configuration.GetSection(WhatsAppGraphOptions.SectionName));
+        await using var provider = services.BuildServiceProvider();
+        Server.AddFlow("Bound");
+
+        var page = await provider.GetRequiredService<IWhatsAppGraphClient>().GetFlowsPageAsync();
+
+        Assert.Equal("Bound", Assert.Single(page.Data).Name);
+        Assert.Equal(1, provider.GetRequiredService<IOptions<WhatsAppGraphOptions>>().Value.MaxRetries);
     }
 
     [Fact]
