@@ -143,3 +143,12 @@ public sealed record CloseFlowResponse(string FlowToken, JsonObject? Params = nu
         writer.WriteEndObject();
     }
 }
+
+/// <summary>
+/// A response already serialized as JSON (e.g. computed on another node and carried as text); written as is.
+/// </summary>
+public sealed record SerializedFlowResponse(string Json) : FlowResponse
+{
+    /// <inheritdoc />
+    protected override void Write(Utf8JsonWriter writer) => writer.WriteRawValue(Json, skipInputValidation: false);
+}
