@@ -58,7 +58,7 @@ public enum FlowSessionStatus
 public sealed record FlowSessionIssue(string FlowName, string? Recipient, TimeSpan Lifetime);
 
 /// <summary>One decrypted screen request, as the endpoint forwards it.</summary>
-public sealed record FlowStep(string FlowName, FlowAction Action, string? Screen, JsonObject Data, string? FlowTokenSignature = null);
+public sealed record FlowStep(string FlowName, FlowRequestAction Action, string? Screen, JsonObject Data, string? FlowTokenSignature = null);
 
 /// <summary>How a step ended.</summary>
 public enum FlowStepOutcome
@@ -99,7 +99,7 @@ public enum FlowCompletionOutcome
 public sealed record FlowCompletionResult(FlowCompletionOutcome Outcome);
 
 /// <summary>One request the session served.</summary>
-public sealed record FlowStepRecord(DateTimeOffset At, FlowAction Action, string? Screen, FlowStepOutcome Outcome, string? NextScreen, string? ErrorMessage);
+public sealed record FlowStepRecord(DateTimeOffset At, FlowRequestAction Action, string? Screen, FlowStepOutcome Outcome, string? NextScreen, string? ErrorMessage);
 
 /// <summary>A read-only view of a session (dashboard, admin API, tests). Holds no sensitive field.</summary>
 public sealed record FlowSessionSnapshot(

@@ -47,7 +47,7 @@ public sealed class FlowEndpointTests : IClassFixture<FlowsApiFactory>
 
         Assert.Equal("START", (string?)answer["screen"]);
         Assert.Equal("Olá 👋", (string?)answer["data"]!["greeting"]);
-        Assert.Contains(_api.Handler.Requests, r => r.FlowToken == "init-token" && r.Action == FlowAction.Init);
+        Assert.Contains(_api.Handler.Requests, r => r.FlowToken == "init-token" && r.Action == FlowRequestAction.Init);
     }
 
     [Fact]

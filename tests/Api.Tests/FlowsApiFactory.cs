@@ -109,7 +109,7 @@ public sealed class EchoFlowHandler : IFlowExchangeHandler
         }
         return request.Action switch
         {
-            FlowAction.Init => new FlowExchangeOutcome.Respond(new NextScreenResponse("START", new JsonObject { ["greeting"] = "Olá 👋" })),
+            FlowRequestAction.Init => new FlowExchangeOutcome.Respond(new NextScreenResponse("START", new JsonObject { ["greeting"] = "Olá 👋" })),
             _ => new FlowExchangeOutcome.Respond(new NextScreenResponse("DONE", new JsonObject { ["echo"] = request.Data.DeepClone() })),
         };
     }

@@ -74,8 +74,8 @@ internal sealed partial class FlowEndpointPipeline(
             case DataExchangeRequest exchangeRequest:
                 var kind = exchangeRequest.Action switch
                 {
-                    FlowAction.Init => "INIT",
-                    FlowAction.Back => "BACK",
+                    FlowRequestAction.Init => "INIT",
+                    FlowRequestAction.Back => "BACK",
                     _ => "data_exchange",
                 };
                 var outcome = await handler.HandleAsync(flow, exchangeRequest, cancellationToken);

@@ -45,7 +45,7 @@ public static class FlowsSendCommand
                 Header = parse.GetValue(header),
                 Footer = parse.GetValue(footer),
                 FlowToken = flowToken,
-                Action = parse.GetValue(action) == "data-exchange" ? FlowAction.DataExchange : FlowAction.Navigate,
+                Action = parse.GetValue(action) == "data-exchange" ? FlowMessageAction.DataExchange : FlowMessageAction.Navigate,
                 Screen = parse.GetValue(screen),
                 Data = FlowsCommand.ParseData(parse.GetValue(data)),
                 Mode = parse.GetValue(draft) ? FlowMessageMode.Draft : FlowMessageMode.Published,

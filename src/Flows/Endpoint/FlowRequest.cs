@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Backend.Flows.Endpoint;
 
 /// <summary>The action of a data-exchange request.</summary>
-public enum FlowAction
+public enum FlowRequestAction
 {
     /// <summary><c>INIT</c>: the flow was opened with <c>flow_action: data_exchange</c>.</summary>
     Init,
@@ -72,9 +72,9 @@ public abstract record FlowRequest(string Version)
 
         var flowAction = action switch
         {
-            "INIT" => FlowAction.Init,
-            "BACK" => FlowAction.Back,
-            "data_exchange" => FlowAction.DataExchange,
+            "INIT" => FlowRequestAction.Init,
+            "BACK" => FlowRequestAction.Back,
+            "data_exchange" => FlowRequestAction.DataExchange,
             _ => throw Malformed("unknown action (expected ping, INIT, BACK or data_exchange)"),
         };
         var flowToken = OptionalString(root, "flow_token");
@@ -126,5 +126,5 @@ public sealed record ErrorNotificationRequest(
 /// <param name="FlowToken">The token the flow was sent with: the session id.</param>
 /// <param name="FlowTokenSignature">A JWT over the token (Flow JSON ≥ 7.3 with data API 4.0), when present.</param>
 public sealed record DataExchangeRequest(
-    string Version, FlowAction Action, string? Screen, JsonObject Data, string FlowToken, string? FlowTokenSignature)
+    string Version, FlowRequestAction Action, string? Screen, JsonObject Data, string FlowToken, string? FlowTokenSignature)
     : FlowRequest(Version);

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace Backend.Flows.Graph;
 
 /// <summary>What opening the flow does (<c>flow_action</c>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FlowAction>))]
-public enum FlowAction
+[JsonConverter(typeof(JsonStringEnumConverter<FlowMessageAction>))]
+public enum FlowMessageAction
 {
     /// <summary>Open <see cref="FlowMessage.Screen"/> with <see cref="FlowMessage.Data"/> (no endpoint call).</summary>
     [JsonStringEnumMemberName("navigate")] Navigate,
@@ -69,7 +69,7 @@ public sealed record FlowMessage
     public string? FlowToken { get; init; }
 
     /// <summary>Navigate (default) or data_exchange.</summary>
-    public FlowAction Action { get; init; } = FlowAction.Navigate;
+    public FlowMessageAction Action { get; init; } = FlowMessageAction.Navigate;
 
     /// <summary>Entry screen for navigate; null lets Meta open the first entry screen. Not allowed with data_exchange.</summary>
     public string? Screen { get; init; }
@@ -103,7 +103,7 @@ public sealed record FlowMessage
             problems.Add("flow_token: must not be empty (omit it instead).");
         }
 
-        if (Action == FlowAction.DataExchange && (Screen is not null || Data is not null))
+        if (Action == FlowMessageAction.DataExchange && (Screen is not null || Data is not null))
         {
             problems.Add("flow_action_payload: only allowed with flow_action navigate; the endpoint chooses the first screen for data_exchange.");
         }
@@ -170,7 +170,7 @@ internal sealed record FlowParametersWire(
     string? FlowId,
     string? FlowName,
     string FlowCta,
-    FlowAction FlowAction,
+    FlowMessageAction FlowAction,
     FlowActionPayloadWire? FlowActionPayload,
     FlowMessageMode Mode);
 

@@ -221,7 +221,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
 
         JsonNode? data = message.Data is null ? null
             : _options.SendFlowActionDataAsString ? JsonValue.Create(message.Data.ToJsonString(GraphJsonContext.Wire.Options)) : message.Data.DeepClone();
-        var payload = message.Action == FlowAction.Navigate && message.Screen is not null
+        var payload = message.Action == FlowMessageAction.Navigate && message.Screen is not null
             ? new FlowActionPayloadWire(message.Screen, data)
             : null;
         var wire = new FlowMessageWire("whatsapp", "individual", message.To, "interactive",

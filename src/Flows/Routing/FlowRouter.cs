@@ -24,7 +24,7 @@ public sealed class FlowRouter
          .. _default is null ? Array.Empty<string>() : ["default"]];
 
     /// <summary>Adds a route. <paramref name="screen"/> <see langword="null"/> matches any screen.</summary>
-    public FlowRouter On(FlowAction? action, string? screen, FlowRequestHandler handler, FlowRequestPredicate? when = null)
+    public FlowRouter On(FlowRequestAction? action, string? screen, FlowRequestHandler handler, FlowRequestPredicate? when = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
         _routes.Add(new Route(action, screen, when, handler));
@@ -32,7 +32,7 @@ public sealed class FlowRouter
     }
 
     /// <summary>Adds a route with a synchronous predicate.</summary>
-    public FlowRouter On(FlowAction? action, string? screen, FlowRequestHandler handler, Func<FlowRequestContext, bool> when)
+    public FlowRouter On(FlowRequestAction? action, string? screen, FlowRequestHandler handler, Func<FlowRequestContext, bool> when)
     {
         ArgumentNullException.ThrowIfNull(when);
         return On(action, screen, handler, context => ValueTask.FromResult(when(context)));
@@ -40,11 +40,11 @@ public sealed class FlowRouter
 
     /// <summary>Adds a <c>data_exchange</c> route for <paramref name="screen"/>.</summary>
     public FlowRouter OnSubmit(string screen, FlowRequestHandler handler, Func<FlowRequestContext, bool>? when = null) =>
-        when is null ? On(FlowAction.DataExchange, screen, handler) : On(FlowAction.DataExchange, screen, handler, when);
+        when is null ? On(FlowRequestAction.DataExchange, screen, handler) : On(FlowRequestAction.DataExchange, screen, handler, when);
 
     /// <summary>Adds a <c>data_exchange</c> route for <paramref name="screen"/> with an asynchronous predicate.</summary>
     public FlowRouter OnSubmit(string screen, FlowRequestHandler handler, FlowRequestPredicate when) =>
-        On(FlowAction.DataExchange, screen, handler, when);
+        On(FlowRequestAction.DataExchange, screen, handler, when);
 
     /// <summary>Sets the handler for requests no route matches.</summary>
     public FlowRouter Default(FlowRequestHandler handler)
@@ -77,5 +77,5 @@ public sealed class FlowRouter
         return _default is null ? null : await _default(context);
     }
 
-    private sealed record Route(FlowAction? Action, string? Screen, FlowRequestPredicate? When, FlowRequestHandler Handler);
+    private sealed record Route(FlowRequestAction? Action, string? Screen, FlowRequestPredicate? When, FlowRequestHandler Handler);
 }

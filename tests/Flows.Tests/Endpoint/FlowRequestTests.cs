@@ -19,7 +19,7 @@ public sealed class FlowRequestTests
     public void BackWithoutScreenOrDataIsADataExchangeWithEmptyData()
     {
         var request = Assert.IsType<DataExchangeRequest>(Parse("""{"version":"3.0","action":"BACK","flow_token":"t"}"""));
-        Assert.Equal((FlowAction.Back, null, 0), (request.Action, request.Screen, request.Data.Count));
+        Assert.Equal((FlowRequestAction.Back, null, 0), (request.Action, request.Screen, request.Data.Count));
     }
 
     [Fact]

@@ -63,8 +63,8 @@ public sealed class RecordedExchangeTests : IDisposable
         {
             HealthCheckRequest => FlowResponse.HealthCheck,
             ErrorNotificationRequest => FlowResponse.Acknowledgement,
-            DataExchangeRequest { Action: FlowAction.Init } => new NextScreenResponse("MY_SCREEN", new JsonObject { ["greeting"] = "Hey there! 👋" }),
-            DataExchangeRequest { Action: FlowAction.DataExchange } d => new CloseFlowResponse(d.FlowToken),
+            DataExchangeRequest { Action: FlowRequestAction.Init } => new NextScreenResponse("MY_SCREEN", new JsonObject { ["greeting"] = "Hey there! 👋" }),
+            DataExchangeRequest { Action: FlowRequestAction.DataExchange } d => new CloseFlowResponse(d.FlowToken),
             _ => throw new InvalidOperationException(name),
         };
 
@@ -79,9 +79,9 @@ public sealed class RecordedExchangeTests : IDisposable
 
         Assert.IsType<HealthCheckRequest>(requests["01"]);
         var init = Assert.IsType<DataExchangeRequest>(requests["02"]);
-        Assert.Equal((FlowAction.Init, "tok-123", null), (init.Action, init.FlowToken, init.Screen));
+        Assert.Equal((FlowRequestAction.Init, "tok-123", null), (init.Action, init.FlowToken, init.Screen));
         var submit = Assert.IsType<DataExchangeRequest>(requests["03"]);
-        Assert.Equal((FlowAction.DataExchange, "MY_SCREEN", "Ana"), (submit.Action, submit.Screen, (string?)submit.Data["name"]));
+        Assert.Equal((FlowRequestAction.DataExchange, "MY_SCREEN", "Ana"), (submit.Action, submit.Screen, (string?)submit.Data["name"]));
         var error = Assert.IsType<ErrorNotificationRequest>(requests["04"]);
         Assert.Equal(("invalid-screen-transition", "test error notification", "tok-123"), (error.ErrorKey, error.ErrorMessage, error.FlowToken));
     }

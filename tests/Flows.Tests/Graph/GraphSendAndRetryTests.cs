@@ -51,7 +51,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     {
         Server.AddFlow("Sign up");
 
-        await Client.SendFlowMessageAsync(Message("") with { FlowId = null, FlowName = "Sign up", Action = FlowAction.DataExchange, Mode = FlowMessageMode.Draft });
+        await Client.SendFlowMessageAsync(Message("") with { FlowId = null, FlowName = "Sign up", Action = FlowMessageAction.DataExchange, Mode = FlowMessageMode.Draft });
 
         var parameters = Server.SentMessages.Single()["interactive"]!["action"]!["parameters"]!.AsObject();
         Assert.Equal("Sign up", parameters["flow_name"]!.GetValue<string>());
@@ -79,7 +79,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     {
         var tooLong = Message("1") with { Body = new string('b', 1025), Header = new string('h', 61), Footer = new string('f', 61), Cta = new string('c', 31) };
         var both = Message("1") with { FlowName = "x" };
-        var payloadOnExchange = Message("1") with { Action = FlowAction.DataExchange, Screen = "START" };
+        var payloadOnExchange = Message("1") with { Action = FlowMessageAction.DataExchange, Screen = "START" };
         var emptyData = Message("1") with { Screen = "START", Data = [] };
 
         Assert.Equal(4, tooLong.Validate().Count);

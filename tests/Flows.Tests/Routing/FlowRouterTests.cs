@@ -11,7 +11,7 @@ public sealed class FlowRouterTests
         public object? GetService(Type serviceType) => null;
     }
 
-    private static FlowRequestContext Request(FlowAction action, string? screen, JsonObject? data = null) =>
+    private static FlowRequestContext Request(FlowRequestAction action, string? screen, JsonObject? data = null) =>
         new("test", new DataExchangeRequest("3.0", action, screen, data ?? [], "token", null), new NoServices(), CancellationToken.None);
 
     private static async Task<string?> ScreenOf(FlowRouter router, FlowRequestContext context) =>
@@ -25,30 +25,30 @@ public sealed class FlowRouterTests
             .OnSubmit("SIGN_UP", c => c.Screen("SIGN_UP", errorMessage: "Passwords do not match"), when: c => c.Text("password") != c.Text("confirm_password"))
             .OnSubmit("SIGN_UP", c => c.Screen("CREATED"));
 
-        Assert.Equal("LOGIN", await ScreenOf(router, Request(FlowAction.DataExchange, "SIGN_UP", new JsonObject { ["email"] = "taken@example.com", ["password"] = "a" })));
-        Assert.Equal("SIGN_UP", await ScreenOf(router, Request(FlowAction.DataExchange, "SIGN_UP", new JsonObject { ["password"] = "a", ["confirm_password"] = "b" })));
-        Assert.Equal("CREATED", await ScreenOf(router, Request(FlowAction.DataExchange, "SIGN_UP", new JsonObject { ["password"] = "a", ["confirm_password"] = "a" })));
+        Assert.Equal("LOGIN", await ScreenOf(router, Request(FlowRequestAction.DataExchange, "SIGN_UP", new JsonObject { ["email"] = "taken@example.com", ["password"] = "a" })));
+        Assert.Equal("SIGN_UP", await ScreenOf(router, Request(FlowRequestAction.DataExchange, "SIGN_UP", new JsonObject { ["password"] = "a", ["confirm_password"] = "b" })));
+        Assert.Equal("CREATED", await ScreenOf(router, Request(FlowRequestAction.DataExchange, "SIGN_UP", new JsonObject { ["password"] = "a", ["confirm_password"] = "a" })));
     }
 
     [Fact]
     public async Task RoutesMatchOnActionAndScreen()
     {
         var router = new FlowRouter()
-            .On(FlowAction.Init, null, c => c.Screen("START"))
-            .On(FlowAction.Back, "LOGIN", c => c.Screen("START_AGAIN"))
+            .On(FlowRequestAction.Init, null, c => c.Screen("START"))
+            .On(FlowRequestAction.Back, "LOGIN", c => c.Screen("START_AGAIN"))
             .OnSubmit("LOGIN", c => c.Screen("LOGIN_SUCCESS"));
 
-        Assert.Equal("START", await ScreenOf(router, Request(FlowAction.Init, null)));
-        Assert.Equal("START_AGAIN", await ScreenOf(router, Request(FlowAction.Back, "LOGIN")));
-        Assert.Equal("LOGIN_SUCCESS", await ScreenOf(router, Request(FlowAction.DataExchange, "LOGIN")));
-        Assert.Null(await router.RouteAsync(Request(FlowAction.DataExchange, "SIGN_UP")));
+        Assert.Equal("START", await ScreenOf(router, Request(FlowRequestAction.Init, null)));
+        Assert.Equal("START_AGAIN", await ScreenOf(router, Request(FlowRequestAction.Back, "LOGIN")));
+        Assert.Equal("LOGIN_SUCCESS", await ScreenOf(router, Request(FlowRequestAction.DataExchange, "LOGIN")));
+        Assert.Null(await router.RouteAsync(Request(FlowRequestAction.DataExchange, "SIGN_UP")));
     }
 
     [Fact]
     public async Task TheDefaultTakesWhatNoRouteMatched()
     {
         var router = new FlowRouter().OnSubmit("A", c => c.Screen("B")).Default(c => c.Screen("FALLBACK"));
-        Assert.Equal("FALLBACK", await ScreenOf(router, Request(FlowAction.DataExchange, "UNKNOWN")));
+        Assert.Equal("FALLBACK", await ScreenOf(router, Request(FlowRequestAction.DataExchange, "UNKNOWN")));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class FlowRouterTests
             .OnSubmit("A", c => c.Screen("NEVER"), async c => { await Task.Yield(); calls++; return false; })
             .OnSubmit("A", c => c.Screen("B"));
 
-        Assert.Equal("B", await ScreenOf(router, Request(FlowAction.DataExchange, "A")));
+        Assert.Equal("B", await ScreenOf(router, Request(FlowRequestAction.DataExchange, "A")));
         Assert.Equal(1, calls);
     }
 
@@ -68,7 +68,7 @@ public sealed class FlowRouterTests
     {
         var router = new FlowRouter().OnSubmit("LOGIN_SUCCESS", c => c.Close(new JsonObject { ["stay_logged_in"] = c.Flag("stay_logged_in") }));
 
-        var response = Assert.IsType<CloseFlowResponse>(await router.RouteAsync(Request(FlowAction.DataExchange, "LOGIN_SUCCESS", new JsonObject { ["stay_logged_in"] = true })));
+        var response = Assert.IsType<CloseFlowResponse>(await router.RouteAsync(Request(FlowRequestAction.DataExchange, "LOGIN_SUCCESS", new JsonObject { ["stay_logged_in"] = true })));
         Assert.Equal("token", response.FlowToken);
         Assert.True((bool)response.Params!["stay_logged_in"]!);
     }
@@ -77,21 +77,21 @@ public sealed class FlowRouterTests
     public async Task HandlersInvalidateTokensByThrowing()
     {
         var router = new FlowRouter().Default(_ => throw FlowRequestContext.Invalidate("Already used"));
-        var ex = await Assert.ThrowsAsync<FlowTokenInvalidatedException>(async () => await router.RouteAsync(Request(FlowAction.Init, null)));
+        var ex = await Assert.ThrowsAsync<FlowTokenInvalidatedException>(async () => await router.RouteAsync(Request(FlowRequestAction.Init, null)));
         Assert.Equal("Already used", ex.UserMessage);
     }
 
     [Fact]
     public void TextAndFlagReadFormFieldsForgivingly()
     {
-        var context = Request(FlowAction.DataExchange, "S", new JsonObject { ["s"] = "x", ["n"] = 3, ["b"] = true });
+        var context = Request(FlowRequestAction.DataExchange, "S", new JsonObject { ["s"] = "x", ["n"] = 3, ["b"] = true });
         Assert.Equal(("x", "", "", true, false), (context.Text("s"), context.Text("n"), context.Text("missing"), context.Flag("b"), context.Flag("s")));
     }
 
     [Fact]
     public void DescribeListsRoutesInMatchingOrder()
     {
-        var router = new FlowRouter().OnSubmit("A", c => c.Screen("B"), when: _ => true).On(FlowAction.Init, null, c => c.Screen("A")).Default(c => c.Screen("A"));
+        var router = new FlowRouter().OnSubmit("A", c => c.Screen("B"), when: _ => true).On(FlowRequestAction.Init, null, c => c.Screen("A")).Default(c => c.Screen("A"));
         Assert.Equal(["DataExchange A when …", "Init *", "default"], router.Describe());
     }
 }
