@@ -1,4 +1,5 @@
 using Backend.Api.FlowEndpoint;
+using Backend.Api.Sessions;
 using Backend.Api.Webhook;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddFlowEndpoint();
 // Meta's webhook: subscription check, signed deliveries, de-duplication of retries.
 builder.AddWebhook();
+// Flow sessions and accounts on grains (in memory by default, Postgres when configured), the sign-up flow, the admin API.
+builder.AddFlowSessions();
 // Liveness for load balancers and orchestrators.
 builder.Services.AddHealthChecks();
 
@@ -15,6 +18,7 @@ var app = builder.Build();
 app.UseRequestTimeouts();
 app.MapFlowEndpoint();
 app.MapWebhook();
+app.MapAdmin();
 app.MapHealthChecks("/healthz");
 
 app.Run();

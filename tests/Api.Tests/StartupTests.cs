@@ -118,12 +118,13 @@ public sealed class EndpointSettingsTests
         using var factory = new FlowsApiFactory { UseTestHandler = false };
         var meta = factory.Meta();
 
-        var ping = await meta.ExchangeAsync("/flows/sign_up", """{"version":"3.0","action":"ping"}""");
-        using var init = await meta.PostAsync("/flows/sign_up", meta.Seal("""{"version":"3.0","action":"INIT","flow_token":"t"}"""));
+        // "default" is served (configured) but no flow definition is registered under that name.
+        var ping = await meta.ExchangeAsync("/flows/default", """{"version":"3.0","action":"ping"}""");
+        using var init = await meta.PostAsync("/flows/default", meta.Seal("""{"version":"3.0","action":"INIT","flow_token":"t"}"""));
 
         Assert.Equal("active", (string?)ping["data"]!["status"]);
         Assert.Equal(HttpStatusCode.NotImplemented, init.StatusCode);
-        Assert.Contains("No flow definition is registered for flow 'sign_up'", await init.Content.ReadAsStringAsync());
+        Assert.Contains("No flow definition is registered for flow 'default'", await init.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public static class FlowEndpointApi
 {
     private const string TimeoutPolicy = "flow-endpoint";
 
-    /// <summary>Registers the endpoint's options, keys, signature check, pipeline and the default handler.</summary>
+    /// <summary>Registers the endpoint's options, keys, signature check and pipeline; the handler (<see cref="IFlowExchangeHandler"/>) comes from the sessions feature.</summary>
     public static IHostApplicationBuilder AddFlowEndpoint(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FlowEndpointOptions>()
@@ -25,7 +25,7 @@ public static class FlowEndpointApi
         builder.Services.AddSingleton(sp => new HubSignature(sp.GetRequiredService<IOptions<MetaOptions>>().Value.AppSecrets));
         builder.Services.AddSingleton<FlowEndpointMetrics>();
         builder.Services.AddSingleton<FlowEndpointPipeline>();
-        builder.Services.AddSingleton<IFlowExchangeHandler, UnregisteredFlowExchangeHandler>();
+        builder.Services.AddSingleton<ServedFlows>();
 
         // A request that would outlive Meta's 10 s budget is cut short (504) rather than left running.
         builder.Services.AddRequestTimeouts(timeouts =>
@@ -52,10 +52,10 @@ public static class FlowEndpointApi
     }
 
     private static async Task HandleAsync(
-        string name, HttpContext http, FlowEndpointPipeline pipeline, IOptions<FlowEndpointOptions> options)
+        string name, HttpContext http, FlowEndpointPipeline pipeline, ServedFlows served, IOptions<FlowEndpointOptions> options)
     {
         var settings = options.Value;
-        if (!settings.Flows.Contains(name, StringComparer.Ordinal))
+        if (!served.Contains(name))
         {
             await WriteAsync(http, new FlowEndpointResult(StatusCodes.Status404NotFound, $"No flow named '{name}' is served here.", "text/plain"));
             return;

@@ -7,9 +7,11 @@ public sealed class FlowEndpointOptions
 {
     public const string Section = "FlowEndpoint";
 
-    /// <summary>Flow names served at <c>POST /flows/{name}</c>. Other names answer 404 before any decryption.</summary>
-    [MinLength(1)]
-    public List<string> Flows { get; set; } = ["default"];
+    /// <summary>
+    /// Flow names served at <c>POST /flows/{name}</c> besides the registered flow definitions (which are always
+    /// served). Other names answer 404 before any decryption.
+    /// </summary>
+    public List<string> Flows { get; set; } = [];
 
     /// <summary>Private keys, current first; more than one while a key is being rotated.</summary>
     public List<FlowPrivateKeyOptions> Keys { get; set; } = [];

@@ -28,19 +28,3 @@ public abstract record FlowExchangeOutcome
     /// <summary>No flow definition handles this request: answered 501, never a made-up screen.</summary>
     public sealed record NotHandled(string Reason) : FlowExchangeOutcome;
 }
-
-/// <summary>The handler in place until flow definitions are registered: it handles nothing, and says so.</summary>
-internal sealed partial class UnregisteredFlowExchangeHandler(ILogger<UnregisteredFlowExchangeHandler> logger) : IFlowExchangeHandler
-{
-    public ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<FlowExchangeOutcome>(new FlowExchangeOutcome.NotHandled($"No flow definition is registered for flow '{flowName}'."));
-
-    public ValueTask OnErrorNotificationAsync(string flowName, ErrorNotificationRequest notification, CancellationToken cancellationToken)
-    {
-        LogErrorNotification(logger, flowName, notification.ErrorKey, notification.Screen, FlowTokenFingerprint.Of(notification.FlowToken));
-        return ValueTask.CompletedTask;
-    }
-
-    [LoggerMessage(20, LogLevel.Warning, "Meta reported {ErrorKey} for flow {Flow} on screen {Screen} (token {TokenFingerprint})")]
-    private static partial void LogErrorNotification(ILogger logger, string flow, string errorKey, string? screen, string tokenFingerprint);
-}

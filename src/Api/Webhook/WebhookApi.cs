@@ -9,13 +9,12 @@ namespace Backend.Api.Webhook;
 /// <summary>Meta's webhook: <c>GET /webhook</c> verifies the subscription, <c>POST /webhook</c> delivers events.</summary>
 public static partial class WebhookApi
 {
-    /// <summary>Registers the webhook's options, de-duplication and the default sink.</summary>
+    /// <summary>Registers the webhook's options and de-duplication; the sink (<see cref="IFlowCompletionSink"/>) comes from the sessions feature.</summary>
     public static IHostApplicationBuilder AddWebhook(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WebhookDeduplicator>();
-        builder.Services.AddSingleton<IFlowCompletionSink, LoggingFlowCompletionSink>();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -79,6 +80,32 @@ public sealed record FlowMessage
 
     /// <summary>Published (default) or draft.</summary>
     public FlowMessageMode Mode { get; init; } = FlowMessageMode.Published;
+
+    /// <summary>
+    /// The JSON body of <c>POST /{phone-number-id}/messages</c> for this message, as the client sends it
+    /// (for callers that send it themselves, or show it).
+    /// </summary>
+    /// <param name="dataAsString">Send <c>flow_action_payload.data</c> as a JSON string (the current docs) rather than an object.</param>
+    public JsonObject ToRequestBody(bool dataAsString = false) =>
+        JsonSerializer.SerializeToNode(ToWire(dataAsString), GraphJsonContext.Wire.FlowMessageWire)!.AsObject();
+
+    internal FlowMessageWire ToWire(bool dataAsString)
+    {
+        JsonNode? data = Data is null ? null
+            : dataAsString ? JsonValue.Create(Data.ToJsonString(GraphJsonContext.Wire.Options)) : Data.DeepClone();
+        var payload = Action == FlowMessageAction.Navigate && Screen is not null
+            ? new FlowActionPayloadWire(Screen, data)
+            : null;
+        return new FlowMessageWire("whatsapp", "individual", To, "interactive",
+            new FlowInteractiveWire("flow",
+                Header is null ? null : new FlowTextWire(Header) { Type = "text" },
+                new FlowTextWire(Body),
+                Footer is null ? null : new FlowTextWire(Footer),
+                new FlowActionWire("flow", new FlowParametersWire("3", FlowToken,
+                    NullIfBlank(FlowId), NullIfBlank(FlowName), Cta, Action, payload, Mode))));
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>Returns every rule the message breaks; empty when it can be sent.</summary>
     public IReadOnlyList<string> Validate()

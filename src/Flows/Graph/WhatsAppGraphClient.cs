@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -219,18 +218,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
             throw new ArgumentException("The flow message can't be sent: " + string.Join(" ", problems), nameof(message));
         }
 
-        JsonNode? data = message.Data is null ? null
-            : _options.SendFlowActionDataAsString ? JsonValue.Create(message.Data.ToJsonString(GraphJsonContext.Wire.Options)) : message.Data.DeepClone();
-        var payload = message.Action == FlowMessageAction.Navigate && message.Screen is not null
-            ? new FlowActionPayloadWire(message.Screen, data)
-            : null;
-        var wire = new FlowMessageWire("whatsapp", "individual", message.To, "interactive",
-            new FlowInteractiveWire("flow",
-                message.Header is null ? null : new FlowTextWire(message.Header) { Type = "text" },
-                new FlowTextWire(message.Body),
-                message.Footer is null ? null : new FlowTextWire(message.Footer),
-                new FlowActionWire("flow", new FlowParametersWire("3", message.FlowToken,
-                    NullIfBlank(message.FlowId), NullIfBlank(message.FlowName), message.Cta, message.Action, payload, message.Mode))));
+        var wire = message.ToWire(_options.SendFlowActionDataAsString);
         return _transport.SendAsync(HttpMethod.Post, $"{Phone(phoneNumberId)}/messages",
             () => Json(wire, GraphJsonContext.Wire.FlowMessageWire), idempotent: false,
             GraphJsonContext.Default.SentMessage, cancellationToken);
@@ -283,7 +271,6 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
     private string Phone(string? phoneNumberId) =>
         GraphIds.Require(phoneNumberId ?? _options.PhoneNumberId ?? throw new InvalidOperationException("No phone number id: pass one or set WhatsAppGraphOptions.PhoneNumberId."), "phoneNumberId");
 
-    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     private static void RequireText(string? value, string name)
     {

@@ -1,0 +1,33 @@
+using Backend.Api.FlowEndpoint;
+using Backend.Flows.Endpoint;
+using Backend.Grains;
+using Backend.Runtime;
+
+namespace Backend.Api.Sessions;
+
+/// <summary>Forwards screen requests and error notifications to the flow token's <see cref="IFlowSessionGrain"/>.</summary>
+internal sealed class GrainFlowExchangeHandler(IGrainFactory grains) : IFlowExchangeHandler
+{
+    public async ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken)
+    {
+        var result = await grains.GetGrain<IFlowSessionGrain>(request.FlowToken)
+            .Handle(new FlowStep(flowName, request.Action, request.Screen, request.Data, request.FlowTokenSignature))
+            .WaitAsync(cancellationToken);
+        return result.Outcome switch
+        {
+            FlowStepOutcome.Answered => new FlowExchangeOutcome.Respond(new SerializedFlowResponse(result.ResponseJson!)),
+            FlowStepOutcome.TokenInvalid => new FlowExchangeOutcome.TokenInvalidated(result.Message),
+            _ => new FlowExchangeOutcome.NotHandled(result.Message ?? "Not handled."),
+        };
+    }
+
+    public async ValueTask OnErrorNotificationAsync(string flowName, ErrorNotificationRequest notification, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(notification.FlowToken))
+        {
+            await grains.GetGrain<IFlowSessionGrain>(notification.FlowToken)
+                .RecordError(new FlowErrorReport(flowName, notification.ErrorKey, notification.ErrorMessage, notification.Screen))
+                .WaitAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Backend.Flows.Endpoint;
+using Backend.Flows.Routing;
+using Backend.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Backend.Grains.Sessions;
+
+/// <summary>
+/// A flow session, keyed by flow token. Requests run one at a time (the runtime's turns), so a user's double tap
+/// cannot run two handlers over the same state. What the user typed is kept only for fields the flow does not
+/// mark sensitive; the response is recorded by screen and error message, never by data.
+/// </summary>
+public sealed partial class FlowSessionGrain(
+    [PersistentState("session")] IPersistentState<FlowSessionState> session,
+    FlowCatalog flows,
+    IOptions<FlowSessionOptions> options,
+    TimeProvider time,
+    IServiceProvider services,
+    ILogger<FlowSessionGrain> logger) : Grain, IFlowSessionGrain
+{
+    private string Token => this.GetPrimaryKeyString();
+
+    private FlowSessionState State => session.State;
+
+    public async Task<FlowSessionSnapshot> Issue(FlowSessionIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        if (flows.Find(issue.FlowName) is null)
+        {
+            throw new ArgumentException($"No flow is named '{issue.FlowName}'.", nameof(issue));
+        }
+        if (!session.RecordExists)
+        {
+            var now = time.GetUtcNow();
+            session.State = new FlowSessionState
+            {
+                FlowName = issue.FlowName,
+                Status = FlowSessionStatus.Sent,
+                Issued = true,
+                Recipient = issue.Recipient,
+                CreatedAt = now,
+                UpdatedAt = now,
+                ExpiresAt = now + (issue.Lifetime > TimeSpan.Zero ? issue.Lifetime : options.Value.Lifetime),
+            };
+            await session.WriteStateAsync();
+            LogIssued(logger, issue.FlowName, Fingerprint);
+        }
+        return Snapshot();
+    }
+
+    public async Task<FlowStepResult> Handle(FlowStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var settings = options.Value;
+        var definition = flows.Find(step.FlowName);
+        if (definition is null)
+        {
+            return new FlowStepResult(FlowStepOutcome.NotHandled, Message: $"No flow definition is registered for flow '{step.FlowName}'.");
+        }
+        var now = time.GetUtcNow();
+        if (!session.RecordExists)
+        {
+            if (settings.TokenPolicy == FlowTokenPolicy.IssuedOnly)
+            {
+                LogRefused(logger, step.FlowName, Fingerprint, "not issued");
+                return Invalid();
+            }
+            session.State = new FlowSessionState { FlowName = step.FlowName, Status = FlowSessionStatus.Open, CreatedAt = now, ExpiresAt = now + settings.Lifetime };
+        }
+        if (State.FlowName != step.FlowName)
+        {
+            LogRefused(logger, step.FlowName, Fingerprint, $"issued for flow '{State.FlowName}'");
+            return Invalid();
+        }
+        if (State.Status is FlowSessionStatus.Sent or FlowSessionStatus.Open && now > State.ExpiresAt)
+        {
+            State.Status = FlowSessionStatus.Expired;
+            State.UpdatedAt = now;
+            await session.WriteStateAsync();
+        }
+        if (State.Status is not (FlowSessionStatus.Sent or FlowSessionStatus.Open))
+        {
+            LogRefused(logger, step.FlowName, Fingerprint, State.Status.ToString());
+            return Invalid();
+        }
+
+        var request = new DataExchangeRequest("3.0", step.Action, step.Screen, step.Data, Token, step.FlowTokenSignature);
+        FlowResponse? response;
+        try
+        {
+            response = await definition.Router.RouteAsync(new FlowRequestContext(step.FlowName, request, services, CancellationToken.None));
+        }
+        catch (FlowTokenInvalidatedException invalidated)
+        {
+            State.Status = FlowSessionStatus.Invalidated;
+            State.InvalidationReason = "invalidated by the flow's handler";
+            Record(step, now, FlowStepOutcome.TokenInvalid, next: null, error: invalidated.UserMessage);
+            await session.WriteStateAsync();
+            return new FlowStepResult(FlowStepOutcome.TokenInvalid, Message: invalidated.UserMessage);
+        }
+        if (response is null)
+        {
+            var reason = $"No handler of flow '{step.FlowName}' matches {step.Action} on screen '{step.Screen}'.";
+            LogUnhandled(logger, step.FlowName, step.Action, step.Screen, Fingerprint);
+            return new FlowStepResult(FlowStepOutcome.NotHandled, Message: reason);
+        }
+
+        State.Status = FlowSessionStatus.Open;
+        Collect(step.Data, definition.SensitiveFields);
+        var (next, error) = response switch
+        {
+            NextScreenResponse screen => (screen.Screen, screen.ErrorMessage),
+            CloseFlowResponse => (CloseFlowResponse.SuccessScreen, null),
+            _ => (null, null),
+        };
+        State.CurrentScreen = next ?? State.CurrentScreen;
+        Record(step, now, FlowStepOutcome.Answered, next, error);
+        await session.WriteStateAsync();
+        return new FlowStepResult(FlowStepOutcome.Answered, Encoding.UTF8.GetString(response.ToUtf8Json()));
+    }
+
+    public async Task RecordError(FlowErrorReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        LogErrorNotification(logger, report.FlowName, report.ErrorKey, report.Screen, Fingerprint);
+        if (session.RecordExists)
+        {
+            // Counted for the dashboard; the screen, data and status stay as they are.
+            State.ErrorNotifications++;
+            await session.WriteStateAsync();
+        }
+    }
+
+    public async Task<FlowCompletionResult> Complete(FlowCompletionReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!session.RecordExists)
+        {
+            LogRefused(logger, "?", Fingerprint, "completion for an unknown session");
+            return new FlowCompletionResult(FlowCompletionOutcome.UnknownSession);
+        }
+        if (State.Status == FlowSessionStatus.Completed)
+        {
+            return new FlowCompletionResult(FlowCompletionOutcome.AlreadyCompleted);
+        }
+        var sensitive = flows.Find(State.FlowName)?.SensitiveFields ?? new HashSet<string>();
+        var kept = new JsonObject();
+        foreach (var (name, value) in report.Response)
+        {
+            if (name != "flow_token" && !sensitive.Contains(name))
+            {
+                kept[name] = value?.DeepClone();
+            }
+        }
+        State.Status = FlowSessionStatus.Completed;
+        State.CompletedAt = report.At ?? time.GetUtcNow();
+        State.UpdatedAt = time.GetUtcNow();
+        State.CompletionMessageId = report.MessageId;
+        State.CompletionResponse = kept;
+        await session.WriteStateAsync();
+        LogCompleted(logger, State.FlowName, Fingerprint);
+        return new FlowCompletionResult(FlowCompletionOutcome.Completed);
+    }
+
+    public async Task Invalidate(string reason)
+    {
+        if (!session.RecordExists || State.Status is FlowSessionStatus.Completed or FlowSessionStatus.Invalidated)
+        {
+            return;
+        }
+        State.Status = FlowSessionStatus.Invalidated;
+        State.InvalidationReason = reason;
+        State.UpdatedAt = time.GetUtcNow();
+        await session.WriteStateAsync();
+    }
+
+    public Task<FlowSessionSnapshot?> Get() => Task.FromResult(session.RecordExists ? Snapshot() : null);
+
+    private FlowStepResult Invalid() => new(FlowStepOutcome.TokenInvalid, Message: options.Value.InvalidTokenMessage);
+
+    private void Collect(JsonObject data, IReadOnlySet<string> sensitive)
+    {
+        foreach (var (name, value) in data)
+        {
+            if (!sensitive.Contains(name))
+            {
+                State.Collected[name] = value?.DeepClone();
+            }
+        }
+    }
+
+    private void Record(FlowStep step, DateTimeOffset at, FlowStepOutcome outcome, string? next, string? error)
+    {
+        State.History.Add(new FlowStepRecord(at, step.Action, step.Screen, outcome, next, error));
+        var excess = State.History.Count - options.Value.HistoryLimit;
+        if (excess > 0)
+        {
+            State.History.RemoveRange(0, excess);
+        }
+        State.UpdatedAt = at;
+    }
+
+    private FlowSessionSnapshot Snapshot() => new(
+        Token, State.FlowName, State.Status, State.Recipient, State.CurrentScreen,
+        (JsonObject)State.Collected.DeepClone(), [.. State.History], State.ErrorNotifications,
+        State.CreatedAt, State.UpdatedAt, State.ExpiresAt, State.CompletedAt,
+        State.CompletionResponse?.DeepClone() as JsonObject);
+
+    private string Fingerprint => FlowTokenFingerprint.Of(Token);
+
+    [LoggerMessage(100, LogLevel.Information, "Flow {Flow}: issued session {TokenFingerprint}")]
+    private static partial void LogIssued(ILogger logger, string flow, string tokenFingerprint);
+
+    [LoggerMessage(101, LogLevel.Information, "Flow {Flow}: token {TokenFingerprint} refused ({Reason})")]
+    private static partial void LogRefused(ILogger logger, string flow, string tokenFingerprint, string reason);
+
+    [LoggerMessage(102, LogLevel.Error, "Flow {Flow}: no handler for {Action} on screen {Screen} (token {TokenFingerprint})")]
+    private static partial void LogUnhandled(ILogger logger, string flow, FlowRequestAction action, string? screen, string tokenFingerprint);
+
+    [LoggerMessage(103, LogLevel.Warning, "Flow {Flow}: Meta reported {ErrorKey} on screen {Screen} (token {TokenFingerprint})")]
+    private static partial void LogErrorNotification(ILogger logger, string flow, string errorKey, string? screen, string tokenFingerprint);
+
+    [LoggerMessage(104, LogLevel.Information, "Flow {Flow}: session {TokenFingerprint} completed")]
+    private static partial void LogCompleted(ILogger logger, string flow, string tokenFingerprint);
+}
