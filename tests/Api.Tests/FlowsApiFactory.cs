@@ -23,16 +23,22 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
     public const string AppSecret = "test-app-secret";
     public const string VerifyToken = "test-verify-token";
 
-    public RSA BusinessKey { get; } = RSA.Create(2048);
+    private readonly bool _ownsKey;
+
+    public RSA BusinessKey { get; }
     public EchoFlowHandler Handler { get; } = new();
     public RecordingCompletionSink Sink { get; } = new();
     public LogCapture Logs { get; } = new();
     public Dictionary<string, string?> Settings { get; } = new();
     public bool UseTestHandler { get; init; } = true;
+    public bool UseTestSink { get; init; } = true;
     public string Environment { get; init; } = "Testing";
 
-    public FlowsApiFactory()
+    /// <param name="businessKey">The key pair to serve with (kept by the caller, e.g. across a restart); a new one when null.</param>
+    public FlowsApiFactory(RSA? businessKey = null)
     {
+        _ownsKey = businessKey is null;
+        BusinessKey = businessKey ?? RSA.Create(2048);
         Settings["FlowEndpoint:Flows:0"] = "sign_up";
         Settings["FlowEndpoint:Flows:1"] = "default";
         Settings["FlowEndpoint:Keys:0:Pem"] = BusinessKey.ExportPkcs8PrivateKeyPem();
@@ -66,15 +72,18 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
                 services.RemoveAll<IFlowExchangeHandler>();
                 services.AddSingleton<IFlowExchangeHandler>(Handler);
             }
-            services.RemoveAll<IFlowCompletionSink>();
-            services.AddSingleton<IFlowCompletionSink>(Sink);
+            if (UseTestSink)
+            {
+                services.RemoveAll<IFlowCompletionSink>();
+                services.AddSingleton<IFlowCompletionSink>(Sink);
+            }
         });
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsKey)
         {
             BusinessKey.Dispose();
         }

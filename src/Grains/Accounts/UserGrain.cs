@@ -25,6 +25,7 @@ public sealed class UserAccount
 /// An account, keyed by normalized email. Turn-based execution makes "check, then create" atomic on one node;
 /// across nodes, the first write is an insert that only one writer can win, and the loser's retry sees the winner.
 /// </summary>
+[GrainType("user")]
 public sealed class UserGrain(
     [PersistentState("account")] IPersistentState<UserAccount> account,
     PasswordHasher hasher,

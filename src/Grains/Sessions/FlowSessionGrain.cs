@@ -13,6 +13,7 @@ namespace Backend.Grains.Sessions;
 /// cannot run two handlers over the same state. What the user typed is kept only for fields the flow does not
 /// mark sensitive; the response is recorded by screen and error message, never by data.
 /// </summary>
+[GrainType("flow-session")]
 public sealed partial class FlowSessionGrain(
     [PersistentState("session")] IPersistentState<FlowSessionState> session,
     FlowCatalog flows,
