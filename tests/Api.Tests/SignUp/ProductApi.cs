@@ -55,14 +55,21 @@ public sealed class ProductApi : IDisposable
     public const string AdminToken = "test-admin-token";
     private readonly HttpClient _http;
 
-    public ProductApi(string connectionString, RSA? businessKey = null, Action<FlowsApiFactory>? configure = null)
+    /// <param name="connectionString">The database the grains persist to.</param>
+    /// <param name="businessKey">The endpoint's key pair (kept across a restart); a new one when null.</param>
+    /// <param name="configure">Further settings.</param>
+    /// <param name="maxConnections">Client connections to the Api; requests beyond them wait in the client.</param>
+    public ProductApi(string connectionString, RSA? businessKey = null, Action<FlowsApiFactory>? configure = null, int? maxConnections = null)
     {
         Factory = new FlowsApiFactory(businessKey) { UseTestHandler = false, UseTestSink = false };
         Factory.Settings["GrainRuntime:Storage"] = "Postgres";
         Factory.Settings["GrainRuntime:ConnectionString"] = connectionString;
         Factory.Settings["Admin:Token"] = AdminToken;
         configure?.Invoke(Factory);
-        _http = Factory.Http();
+        var http = Factory.Http();
+        _http = maxConnections is { } limit
+            ? new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = limit }) { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromMinutes(2) }
+            : http;
         Meta = new MetaFlowClient(_http, Factory.BusinessKey, FlowsApiFactory.AppSecret);
     }
 
