@@ -48,6 +48,19 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
     }
 
     [Fact]
+    public async Task Upload_of_a_flow_defined_in_csharp_sends_its_flow_json()
+    {
+        var flow = Cli.Graph.AddFlow("Sign up");
+
+        var upload = await Cli.RunAsync("upload", "sign_up", "--flow", flow.Id);
+
+        var expected = Backend.Flows.FlowJson.FlowJsonSerializer.Serialize(Backend.Grains.Flows.SignUpFlowJson.Build(Backend.Grains.Flows.SignUpFlowVariant.Product));
+        Assert.Equal((0, ""), (upload.ExitCode, upload.Error));
+        Assert.Equal($"Uploaded sign_up.json ({System.Text.Encoding.UTF8.GetByteCount(expected)} bytes) to flow {flow.Id}.\nNo validation errors.\n", upload.Out);
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(Cli.Graph.RequestsTo("POST", "/assets").Single().Parts[0].Body));
+    }
+
+    [Fact]
     public async Task Upload_and_send_by_flow_name()
     {
         Cli.Graph.AddFlow("Other");

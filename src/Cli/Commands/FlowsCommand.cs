@@ -1,3 +1,5 @@
+using Backend.Flows.FlowJson;
+using Backend.Grains.Flows;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -151,17 +153,31 @@ public static class FlowsCommand
     /// <summary><c>flows upload</c></summary>
     public static Command Upload(CliContext cli)
     {
-        var file = new Argument<FileInfo>("file") { Description = "Flow JSON file (at most 10 MB)." };
+        var file = new Argument<string>("source")
+        {
+            Description = "A Flow JSON file (at most 10 MB), or the name of a flow defined in C# (" + string.Join(", ", BuiltInFlows.All.Select(f => f.Name)) + ").",
+        };
         var flow = new Option<string>("--flow") { Description = FlowArgumentHelp, Required = true };
         var skip = new Option<bool>("--skip-preflight") { Description = "Upload without the offline check (Meta still validates)." };
-        var command = new Command("upload", "Check a Flow JSON file offline, upload it as the flow's flow.json asset, and show Meta's validation errors.")
+        var command = new Command("upload", "Check a Flow JSON file (or a C# flow's JSON) offline, upload it as the flow's flow.json asset, and show Meta's validation errors.")
         {
             file, flow, skip,
         };
         command.SetAction(cli, async (parse, ct) =>
         {
-            var path = parse.GetValue(file)!.FullName;
-            var content = await FlowJsonContent.FromFileAsync(path, ct);
+            var source = parse.GetValue(file)!;
+            FlowJsonContent content;
+            string path;
+            if (!File.Exists(source) && BuiltInFlows.Find(source) is { } definition)
+            {
+                path = $"{definition.Name}.json";
+                content = FlowJsonContent.FromString(FlowJsonSerializer.Serialize(definition.FlowJson));
+            }
+            else
+            {
+                path = Path.GetFullPath(source);
+                content = await FlowJsonContent.FromFileAsync(path, ct);
+            }
             if (!parse.GetValue(skip))
             {
                 var findings = cli.Preflight.Check(content);
