@@ -30,12 +30,20 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
     public RecordingCompletionSink Sink { get; } = new();
     public LogCapture Logs { get; } = new();
     public Dictionary<string, string?> Settings { get; } = new();
-    public bool UseTestHandler { get; init; } = true;
-    public bool UseTestSink { get; init; } = true;
+    public bool UseTestHandler { get; set; } = true;
+    public bool UseTestSink { get; set; } = true;
     public string Environment { get; init; } = "Testing";
 
-    /// <param name="businessKey">The key pair to serve with (kept by the caller, e.g. across a restart); a new one when null.</param>
-    public FlowsApiFactory(RSA? businessKey = null)
+    /// <summary>A factory with a key pair of its own (the form xUnit class fixtures use).</summary>
+    public FlowsApiFactory()
+        : this(null)
+    {
+    }
+
+    /// <summary>A factory serving with <paramref name="businessKey"/>, which the caller keeps (e.g. across a restart).</summary>
+    public static FlowsApiFactory WithKey(RSA businessKey) => new(businessKey);
+
+    private FlowsApiFactory(RSA? businessKey)
     {
         _ownsKey = businessKey is null;
         BusinessKey = businessKey ?? RSA.Create(2048);
@@ -44,7 +52,9 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
         Settings["FlowEndpoint:Keys:0:Pem"] = BusinessKey.ExportPkcs8PrivateKeyPem();
         Settings["Meta:AppSecret"] = AppSecret;
         Settings["Meta:WebhookVerifyToken"] = VerifyToken;
-        UseKestrel(0);
+        // Real sockets. The address goes through the host's "urls" setting: UseKestrel(port) rewrites the server's
+        // addresses after the app has started binding, a race in Mvc.Testing (dotnet/aspnetcore#67714).
+        UseKestrel();
     }
 
     /// <summary>An HTTP client on the real socket.</summary>
@@ -60,6 +70,7 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -17,6 +17,7 @@ internal sealed class GrainRuntimeHostedService(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _collector = Task.CompletedTask;
+    private int _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,12 +32,22 @@ internal sealed class GrainRuntimeHostedService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host can be stopped twice (a web application stops itself, then its test host stops it again,
+        // after disposal): only the first stop does anything.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _collector.ConfigureAwait(false);
         await runtime.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        _stopping.Dispose();
+    }
 
     private async Task CollectIdleAsync(CancellationToken stopping)
     {

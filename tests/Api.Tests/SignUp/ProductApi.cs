@@ -61,7 +61,9 @@ public sealed class ProductApi : IDisposable
     /// <param name="maxConnections">Client connections to the Api; requests beyond them wait in the client.</param>
     public ProductApi(string connectionString, RSA? businessKey = null, Action<FlowsApiFactory>? configure = null, int? maxConnections = null)
     {
-        Factory = new FlowsApiFactory(businessKey) { UseTestHandler = false, UseTestSink = false };
+        Factory = businessKey is null ? new FlowsApiFactory() : FlowsApiFactory.WithKey(businessKey);
+        Factory.UseTestHandler = false;
+        Factory.UseTestSink = false;
         Factory.Settings["GrainRuntime:Storage"] = "Postgres";
         Factory.Settings["GrainRuntime:ConnectionString"] = connectionString;
         Factory.Settings["Admin:Token"] = AdminToken;
