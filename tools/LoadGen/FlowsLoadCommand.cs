@@ -45,7 +45,7 @@ public static class FlowsLoadCommand
 
     private static Command Build(string name, string description, LoadMode mode, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
-        var url = new Option<Uri>("--url") { Description = "Base URL of the product, e.g. http://127.0.0.1:5080.", Required = true, HelpName = "url" };
+        var url = new Option<string>("--url") { Description = "Base URL of the product, e.g. http://127.0.0.1:5080.", Required = true, HelpName = "url" };
         var flow = new Option<string>("--flow") { Description = "Flow name; requests go to POST {url}/flows/{flow}.", DefaultValueFactory = _ => "sign_up" };
         var publicKey = new Option<FileInfo>("--public-key") { Description = "PEM file of the business public key (a private key PEM works too).", Required = true, HelpName = "file" };
         var appSecret = new Option<string?>("--app-secret") { Description = $"Meta app secret signing requests and webhooks (default: ${LoadOptions.AppSecretVariable}). Prefer the variable: a command line is visible to other users." };
@@ -86,6 +86,11 @@ public static class FlowsLoadCommand
                 await error.WriteLineAsync("error: --concurrency (closed loop) and --rate (open loop) exclude each other.");
                 return UsageError;
             }
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var target))
+            {
+                await error.WriteLineAsync("error: --url must be an absolute URL such as http://127.0.0.1:5080.");
+                return UsageError;
+            }
             var keyFile = parse.GetValue(publicKey)!;
             if (!keyFile.Exists)
             {
@@ -97,7 +102,7 @@ public static class FlowsLoadCommand
             {
                 options = new LoadOptions
                 {
-                    Url = parse.GetValue(url)!,
+                    Url = target,
                     PublicKeyPem = await File.ReadAllTextAsync(keyFile.FullName, ct),
                     Mode = mode,
                     Flow = parse.GetValue(flow)!,
@@ -160,7 +165,7 @@ public static class FlowsLoadCommand
 }
 
 /// <summary>Process entry point of <c>flows-load</c>.</summary>
-internal static class Program
+internal static class FlowsLoadEntryPoint
 {
     private static Task<int> Main(string[] args) => FlowsLoadCommand.RunAsync(args, Console.Out, Console.Error);
 }

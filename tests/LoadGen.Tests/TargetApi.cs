@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Backend.Api.FlowEndpoint;
+using Backend.Flows.Endpoint;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Backend.LoadGen.Tests;
+
+/// <summary>
+/// The real Api as the load target, on Kestrel at 127.0.0.1 (a free port), with a business key pair made for the
+/// run, an app secret and the <c>sign_up</c> flow; optionally a test handler behind the exchange seam.
+/// </summary>
+public sealed class TargetApi : WebApplicationFactory<Program>
+{
+    public const string AppSecret = "load-test-app-secret";
+
+    private readonly RSA _key = RSA.Create(2048);
+    private readonly IFlowExchangeHandler? _handler;
+    private readonly string _keyDirectory = Directory.CreateTempSubdirectory("flows-load-tests-").FullName;
+
+    public TargetApi(IFlowExchangeHandler? handler = null)
+    {
+        _handler = handler;
+        UseKestrel(0);
+        PublicKeyFile = Path.Combine(_keyDirectory, "public.pem");
+        File.WriteAllText(PublicKeyFile, _key.ExportSubjectPublicKeyInfoPem());
+    }
+
+    /// <summary>The business public key, as the operator would hand it to the tool.</summary>
+    public string PublicKeyFile { get; }
+
+    /// <summary>The base URL of the running Api.</summary>
+    public Uri BaseUrl
+    {
+        get
+        {
+            StartServer();
+            using var client = CreateClient();
+            return client.BaseAddress!;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("FlowEndpoint:Flows:0", "sign_up");
+        builder.UseSetting("FlowEndpoint:Keys:0:Pem", _key.ExportPkcs8PrivateKeyPem());
+        builder.UseSetting("Meta:AppSecret", AppSecret);
+        builder.ConfigureLogging(logging => logging.ClearProviders());
+        if (_handler is not null)
+        {
+            builder.ConfigureServices(services =>
+            {
+                services.RemoveAll<IFlowExchangeHandler>();
+                services.AddSingleton(_handler);
+            });
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            // The factory may be disposed more than once (Dispose and DisposeAsync).
+            _key.Dispose();
+            if (Directory.Exists(_keyDirectory))
+            {
+                Directory.Delete(_keyDirectory, recursive: true);
+            }
+        }
+    }
+}
+
+/// <summary>A broken sign-up flow: INIT opens the wrong screen, or the handler throws (a 500).</summary>
+public sealed class BrokenFlowHandler(bool crash) : IFlowExchangeHandler
+{
+    public ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken) =>
+        crash
+            ? throw new InvalidOperationException("handler failure")
+            : ValueTask.FromResult<FlowExchangeOutcome>(new FlowExchangeOutcome.Respond(
+                new NextScreenResponse("WELCOME", new JsonObject { ["password_initial_value"] = "leaked-secret" })));
+
+    public ValueTask OnErrorNotificationAsync(string flowName, ErrorNotificationRequest notification, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+}
