@@ -19,15 +19,26 @@ public sealed class TargetApi : WebApplicationFactory<Program>
     public const string AppSecret = "load-test-app-secret";
 
     private readonly RSA _key = RSA.Create(2048);
-    private readonly IFlowExchangeHandler? _handler;
+    private readonly Action<IServiceCollection>? _services;
     private readonly string _keyDirectory = Directory.CreateTempSubdirectory("flows-load-tests-").FullName;
 
-    public TargetApi(IFlowExchangeHandler? handler = null)
+    /// <summary>The Api as configured by default, or with <paramref name="services"/> applied over its services.</summary>
+    public TargetApi(Action<IServiceCollection>? services = null)
     {
-        _handler = handler;
+        _services = services;
         UseKestrel(0);
         PublicKeyFile = Path.Combine(_keyDirectory, "public.pem");
         File.WriteAllText(PublicKeyFile, _key.ExportSubjectPublicKeyInfoPem());
+    }
+
+    /// <summary>The Api with <paramref name="handler"/> answering the flow's exchanges.</summary>
+    public TargetApi(IFlowExchangeHandler handler)
+        : this(services =>
+        {
+            services.RemoveAll<IFlowExchangeHandler>();
+            services.AddSingleton(handler);
+        })
+    {
     }
 
     /// <summary>The business public key, as the operator would hand it to the tool.</summary>
@@ -51,13 +62,9 @@ public sealed class TargetApi : WebApplicationFactory<Program>
         builder.UseSetting("FlowEndpoint:Keys:0:Pem", _key.ExportPkcs8PrivateKeyPem());
         builder.UseSetting("Meta:AppSecret", AppSecret);
         builder.ConfigureLogging(logging => logging.ClearProviders());
-        if (_handler is not null)
+        if (_services is not null)
         {
-            builder.ConfigureServices(services =>
-            {
-                services.RemoveAll<IFlowExchangeHandler>();
-                services.AddSingleton(_handler);
-            });
+            builder.ConfigureServices(_services);
         }
     }
 
