@@ -7,7 +7,8 @@ namespace Backend.LoadGen.Scheduling;
 /// Open-loop (fixed-rate) dispatch: operation <c>i</c> is due at <c>start + i / rate</c> whatever happened to the
 /// earlier ones, and is handed that intended start so its latency is measured from it. A slow target therefore
 /// shows as longer latencies and more operations in flight, never as a lower offered rate (no coordinated
-/// omission). Operations run on the thread pool; the dispatcher only keeps time.
+/// omission). A dedicated thread keeps time: it sleeps about a millisecond, then starts every operation that has
+/// come due; each runs on that thread until its first await (for a request: sealing and writing it).
 /// </summary>
 public static class OpenLoop
 {
@@ -37,39 +38,37 @@ public static class OpenLoop
         var ticksPerOperation = Stopwatch.Frequency / ratePerSecond;
         var inFlight = new InFlight();
         long dispatched = 0;
-        while (!cancellationToken.IsCancellationRequested && dispatched < maxOperations)
+        var dispatcher = new Thread(() =>
         {
-            var intended = startTimestamp + (long)(dispatched * ticksPerOperation);
-            if (intended >= endTimestamp)
+            while (!cancellationToken.IsCancellationRequested && dispatched < maxOperations)
             {
-                break;
-            }
-            var now = Stopwatch.GetTimestamp();
-            if (intended > now)
-            {
-                // Sleep to the next due time; the timer's granularity (about 1 ms) is the dispatcher's lag,
-                // recorded in scheduleLag and included in the operations' latencies.
-                try
-                {
-                    await Task.Delay(Stopwatch.GetElapsedTime(now, intended), cancellationToken);
-                }
-                catch (OperationCanceledException)
+                var intended = startTimestamp + (long)(dispatched * ticksPerOperation);
+                if (intended >= endTimestamp)
                 {
                     break;
                 }
-                continue;
+                var now = Stopwatch.GetTimestamp();
+                if (intended > now)
+                {
+                    // Sleeping (never spinning) keeps the dispatcher's cost near zero; the timer's granularity is
+                    // its lag, recorded in scheduleLag and part of the operations' latencies.
+                    Thread.Sleep(Math.Clamp((int)Stopwatch.GetElapsedTime(now, intended).TotalMilliseconds, 1, 100));
+                    continue;
+                }
+                scheduleLag?.RecordTicks(intended, now);
+                inFlight.Enter();
+                _ = inFlight.Run(operation, dispatched++, intended);
             }
-            scheduleLag?.RecordTicks(intended, now);
-            var index = dispatched++;
-            inFlight.Enter();
-            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.InFlight.Run(state.Operation, state.Index, state.Intended),
-                new Dispatch(inFlight, operation, index, intended), preferLocal: false);
-        }
+        })
+        {
+            IsBackground = true,
+            Name = "flows-load open-loop dispatcher",
+        };
+        dispatcher.Start();
+        await Task.Factory.StartNew(dispatcher.Join, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await inFlight.DrainAsync();
         return dispatched;
     }
-
-    private sealed record Dispatch(InFlight InFlight, Func<long, long, Task> Operation, long Index, long Intended);
 
     /// <summary>Counts operations in flight; completes once dispatching ended and the count is back to zero.</summary>
     private sealed class InFlight
