@@ -1,5 +1,9 @@
 using System.Globalization;
+using Backend.Api.FlowEndpoint;
 using Backend.LoadGen.Reporting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Backend.LoadGen.Tests;
 
@@ -98,6 +102,67 @@ public sealed class AgainstTheApiTests
         {
             File.Delete(json);
         }
+    }
+
+    [Fact]
+    public async Task WithAnAdminTokenEachJourneyStartsWithAnIssuedFlowToken()
+    {
+        var handler = new BrokenFlowHandler(crash: false);
+        var issuing = new TokenIssuingStartupFilter("admin-secret");
+        using var api = new TargetApi(services =>
+        {
+            services.RemoveAll<IFlowExchangeHandler>();
+            services.AddSingleton<IFlowExchangeHandler>(handler);
+            services.AddSingleton<IStartupFilter>(issuing);
+        });
+        var json = Path.Combine(Path.GetTempPath(), $"flows-load-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, output, error) = await RunAsync(
+                "journey", "--url", api.BaseUrl.ToString(), "--public-key", api.PublicKeyFile, "--admin-token", "admin-secret",
+                "--concurrency", "2", "--warmup", "0", "--count", "4", "--json", json, "--quiet");
+
+            // The stand-in flow answers INIT wrongly, but every journey got its token from the admin API first.
+            Assert.Equal(FlowsLoadCommand.Failed, code);
+            Assert.DoesNotContain("admin-secret", output + error);
+            Assert.Equal(4, issuing.Recipients.Count);
+            Assert.All(issuing.Recipients, to => Assert.Matches("^[0-9]{15}$", to));
+            Assert.Equal(4, issuing.Recipients.Distinct().Count());
+            Assert.Equal(4, handler.Tokens.Count);
+            Assert.All(handler.Tokens, token => Assert.StartsWith("issued-", token));
+            var report = LoadReport.FromJson(await File.ReadAllTextAsync(json))!;
+            Assert.True(report.Settings.IssuedTokens);
+            Assert.Equal(4, report.Latency["issue_token"].Count);
+            Assert.Equal(4, report.Errors.ByKind["wrong_screen"]);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public async Task ACountNotReachedBeforeTheHardStopFailsTheRun()
+    {
+        using var api = new TargetApi();
+        var started = DateTime.UtcNow;
+
+        var report = await new LoadRunner(new LoadOptions
+        {
+            Url = api.BaseUrl,
+            PublicKeyPem = await File.ReadAllTextAsync(api.PublicKeyFile),
+            AppSecret = TargetApi.AppSecret,
+            Concurrency = 2,
+            Warmup = TimeSpan.Zero,
+            Count = 10_000_000,
+            MaxDuration = TimeSpan.FromSeconds(1),
+        }).RunAsync();
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+        Assert.False(report.Passed);
+        Assert.Equal(0, report.Errors.Total);
+        Assert.True(report.Throughput.Operations > 0);
+        Assert.Contains(report.Notes, note => note.StartsWith("Only ", StringComparison.Ordinal) && note.Contains("--max-duration", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Backend.Api.FlowEndpoint;
 using Backend.Flows.Endpoint;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -83,15 +86,46 @@ public sealed class TargetApi : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>A broken sign-up flow: INIT opens the wrong screen, or the handler throws (a 500).</summary>
+/// <summary>A broken sign-up flow: INIT opens the wrong screen, or the handler throws (a 500). It keeps the tokens it saw.</summary>
 public sealed class BrokenFlowHandler(bool crash) : IFlowExchangeHandler
 {
-    public ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken) =>
-        crash
+    public ConcurrentBag<string> Tokens { get; } = [];
+
+    public ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken)
+    {
+        Tokens.Add(request.FlowToken);
+        return crash
             ? throw new InvalidOperationException("handler failure")
             : ValueTask.FromResult<FlowExchangeOutcome>(new FlowExchangeOutcome.Respond(
                 new NextScreenResponse("WELCOME", new JsonObject { ["password_initial_value"] = "leaked-secret" })));
+    }
 
     public ValueTask OnErrorNotificationAsync(string flowName, ErrorNotificationRequest notification, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Stands in for the admin API's token issuing (<c>POST /admin/flows/sign_up/sessions</c>) so the tool's use of it
+/// can be checked before the real one exists: answers <c>{"flow_token":"issued-…"}</c> to the right bearer token.
+/// </summary>
+public sealed class TokenIssuingStartupFilter(string adminToken) : IStartupFilter
+{
+    public ConcurrentBag<string> Recipients { get; } = [];
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Map("/admin/flows/sign_up/sessions", issuing => issuing.Run(async http =>
+        {
+            if (http.Request.Method != "POST" || http.Request.Headers.Authorization != $"Bearer {adminToken}")
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+            var body = await JsonNode.ParseAsync(http.Request.Body);
+            var to = (string)body!["to"]!;
+            Recipients.Add(to);
+            await http.Response.WriteAsJsonAsync(new { flow_token = "issued-" + Guid.NewGuid().ToString("N"), to });
+        }));
+        next(app);
+    };
 }

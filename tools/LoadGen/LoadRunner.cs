@@ -96,11 +96,15 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
         var measureFrom = Math.Min(recorder.MeasureFrom, stopped);
         var wall = Stopwatch.GetElapsedTime(measureFrom, stopped).TotalSeconds;
         var cpu = (process.TotalProcessorTime - (usageStart ?? process.TotalProcessorTime)).TotalSeconds;
-        if (options.Count is { } count && measuredStarted < count)
+        var interrupted = cancellationToken.IsCancellationRequested;
+        if (interrupted)
         {
-            notes.Add(cancellationToken.IsCancellationRequested
-                ? $"Interrupted after {measuredStarted} of {count} measured operations."
-                : $"Only {measuredStarted} of {count} measured operations started before --max-duration ({options.MaxDuration.TotalSeconds:0} s).");
+            notes.Add("Interrupted before the end: the figures cover part of the run.");
+        }
+        else if (options.Count is { } count && measuredStarted < count)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Only {measuredStarted} of {count} measured operations started before --max-duration ({options.MaxDuration.TotalSeconds:0} s)."));
         }
         if (options.Mode == LoadMode.Journey && options.AppSecret is null)
         {
@@ -128,7 +132,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
                 latency[RunRecorder.StepName(step)] = histogram.Summarize();
             }
         }
-        var failed = recorder.Failures > 0 || (options.Count is { } wanted && measuredStarted < wanted) || usageStart is null;
+        var failed = recorder.Failures > 0 || interrupted || (options.Count is { } wanted && measuredStarted < wanted) || usageStart is null;
         return new LoadReport(
             Tool: "flows-load",
             SchemaVersion: 1,
