@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Backend.LoadGen.Journeys;
 using Backend.LoadGen.Measurement;
 using Backend.LoadGen.Meta;
@@ -19,9 +20,9 @@ namespace Backend.LoadGen;
 /// <param name="progress">Where the live progress line goes (at most once per second); null for none.</param>
 public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
 {
-    private static readonly ExpectedAnswer s_pingAnswer = new(200, new System.Text.Json.Nodes.JsonObject
+    private static readonly ExpectedAnswer s_pingAnswer = new(200, new JsonObject
     {
-        ["data"] = new System.Text.Json.Nodes.JsonObject { ["status"] = "active" },
+        ["data"] = new JsonObject { ["status"] = "active" },
     });
 
     /// <summary>Runs the load and reports; throws <see cref="ArgumentException"/> when the options are unusable.</summary>

@@ -14,10 +14,8 @@ namespace Backend.LoadGen.Meta;
 /// <param name="Answer">The decrypted answer, compared as JSON (object member order does not matter).</param>
 internal sealed record ExpectedAnswer(int Status, JsonObject? Answer)
 {
-    private byte[]? _utf8;
-
     /// <summary>The answer as compact UTF-8: an identical plaintext passes without being parsed.</summary>
-    public byte[] Utf8 => _utf8 ??= Answer is null ? [] : Encoding.UTF8.GetBytes(Answer.ToJsonString());
+    public byte[] Utf8 { get; } = Answer is null ? [] : Encoding.UTF8.GetBytes(Answer.ToJsonString());
 
     /// <summary>200 with a screen and its data.</summary>
     public static ExpectedAnswer Screen(string screen, JsonObject data) =>
