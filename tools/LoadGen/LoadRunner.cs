@@ -220,10 +220,14 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
         var warmupOperations = (long)Math.Ceiling(options.Warmup.TotalSeconds * rate);
         var limit = options.Count is { } count ? warmupOperations + count : long.MaxValue;
         var callers = new ConcurrentBag<MetaCaller>();
+        // As many operations run as there are connections; the others wait here, still timed from their intended
+        // start, holding a few hundred bytes each instead of a caller and its buffers when the target falls behind.
+        using var slots = new SemaphoreSlim(options.EffectiveConnections);
         try
         {
             var dispatched = await OpenLoop.RunAsync(rate, start, end, limit, async (index, intended) =>
             {
+                await slots.WaitAsync();
                 if (!callers.TryTake(out var caller))
                 {
                     caller = new MetaCaller(http, options, recorder);
@@ -236,6 +240,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
                 finally
                 {
                     callers.Add(caller);
+                    slots.Release();
                 }
             }, scheduleLag, cancellationToken);
             return Math.Max(0, dispatched - warmupOperations);
