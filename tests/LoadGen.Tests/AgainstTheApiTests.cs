@@ -45,7 +45,7 @@ public sealed class AgainstTheApiTests
             var ping = report.Latency["ping"];
             Assert.True(ping.P50Ms > 0 && ping.P50Ms <= ping.P90Ms && ping.P90Ms <= ping.P99Ms && ping.P99Ms <= ping.P999Ms && ping.P999Ms <= ping.MaxMs);
             Assert.True(report.Responses["200"] >= report.Throughput.Requests);
-            Assert.InRange(report.Throughput.MeasuredSeconds, 1.9, 4);
+            Assert.InRange(report.Throughput.MeasuredSeconds, 1.9, 12); // the measured 2 s, plus the requests in flight at the end
             Assert.True(report.Usage.CpuSeconds > 0 && report.Usage.CoresUsed > 0 && report.Usage.PeakWorkingSetMb > 0);
         }
         finally
