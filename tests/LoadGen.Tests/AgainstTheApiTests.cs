@@ -54,6 +54,37 @@ public sealed class AgainstTheApiTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SignUpJourneysWithEveryErrorBranchPassAgainstTheRealSignUpFlow(bool issuedTokens)
+    {
+        using var api = new TargetApi();
+        if (issuedTokens)
+        {
+            api.Settings["Admin:Token"] = "load-admin-token";
+        }
+        else
+        {
+            api.Settings["FlowSessions:TokenPolicy"] = "AnyToken";
+        }
+        var environment = new Dictionary<string, string?>
+        {
+            [LoadOptions.AppSecretVariable] = TargetApi.AppSecret,
+            [LoadOptions.AdminTokenVariable] = issuedTokens ? "load-admin-token" : null,
+        };
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var error = new StringWriter(CultureInfo.InvariantCulture);
+
+        var code = await FlowsLoadCommand.RunAsync(
+            ["journey", "--url", api.BaseUrl.ToString(), "--public-key", api.PublicKeyFile, "--concurrency", "4", "--warmup", "0",
+             "--count", "24", "--duplicate-share", "0.25", "--mismatch-share", "0.25", "--wrong-password-share", "0.25", "--quiet"],
+            output, error, name => environment.GetValueOrDefault(name));
+
+        Assert.True(code == FlowsLoadCommand.Passed, output.ToString() + error);
+        Assert.Contains("PASSED", output.ToString());
+    }
+
     [Fact]
     public async Task AnOpenLoopPingRunKeepsItsRate()
     {

@@ -29,7 +29,9 @@ public sealed class TargetApi : WebApplicationFactory<Program>
     public TargetApi(Action<IServiceCollection>? services = null)
     {
         _services = services;
-        UseKestrel(0);
+        // Bound through the "urls" setting rather than UseKestrel(port), which races the app's own bind
+        // (dotnet/aspnetcore#67714).
+        UseKestrel();
         PublicKeyFile = Path.Combine(_keyDirectory, "public.pem");
         File.WriteAllText(PublicKeyFile, _key.ExportSubjectPublicKeyInfoPem());
     }
@@ -43,6 +45,9 @@ public sealed class TargetApi : WebApplicationFactory<Program>
         })
     {
     }
+
+    /// <summary>Extra configuration (e.g. the admin token, the token policy), applied before start.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
 
     /// <summary>The business public key, as the operator would hand it to the tool.</summary>
     public string PublicKeyFile { get; }
@@ -61,9 +66,14 @@ public sealed class TargetApi : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("FlowEndpoint:Flows:0", "sign_up");
         builder.UseSetting("FlowEndpoint:Keys:0:Pem", _key.ExportPkcs8PrivateKeyPem());
         builder.UseSetting("Meta:AppSecret", AppSecret);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureLogging(logging => logging.ClearProviders());
         if (_services is not null)
         {

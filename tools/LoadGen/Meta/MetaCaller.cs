@@ -110,9 +110,10 @@ internal sealed class MetaCaller : IDisposable
         {
             return null;
         }
-        if (status != 200)
+        // The product answers 201 Created with the session; 200 is accepted from other deployments.
+        if (status is not (201 or 200))
         {
-            FailStatus(Step.IssueToken, status, 200, length);
+            FailStatus(Step.IssueToken, status, 201, length);
             return null;
         }
         try
