@@ -199,7 +199,8 @@ public static partial class SessionsApi
         if (string.IsNullOrEmpty(expected) || presented is null
             || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented))))
         {
-            LogAdminRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SessionsApi)), string.IsNullOrEmpty(expected));
+            LogAdminRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SessionsApi)),
+                string.IsNullOrEmpty(expected) ? "no Admin:Token is configured" : "missing or wrong bearer token");
             return TypedResults.Unauthorized();
         }
         return await next(context);
@@ -207,6 +208,6 @@ public static partial class SessionsApi
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    [LoggerMessage(60, LogLevel.Warning, "Admin API request refused (admin token configured: {NotConfigured})")]
-    private static partial void LogAdminRefused(ILogger logger, bool notConfigured);
+    [LoggerMessage(60, LogLevel.Warning, "Admin API request refused: {Reason}")]
+    private static partial void LogAdminRefused(ILogger logger, string reason);
 }
