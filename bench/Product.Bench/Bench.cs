@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backend.LoadGen;
 using Backend.LoadGen.Reporting;
+using Npgsql;
 
 namespace Backend.Product.Bench;
 
@@ -9,7 +10,8 @@ internal static class Bench
 {
     /// <summary>Runs everything and collects what failed; never stops at the first failure, so every figure is written.</summary>
     public static async Task<BenchSummary> RunAsync(
-        ApiProcess api, LoadScenarios scenarios, MachineInfo machine, BenchArguments options, DateTimeOffset startedAt, string loadAtStart, string postgres)
+        ApiProcess api, LoadScenarios scenarios, MachineInfo machine, BenchArguments options, DateTimeOffset startedAt, string loadAtStart, string postgres,
+        string connectionString)
     {
         Console.Error.WriteLine("== ceilings (Api idle): RSA-OAEP-SHA256 decrypt and PBKDF2-SHA256, all cores");
         var rsa = Ceilings.RsaOaepDecrypt(TimeSpan.FromSeconds(2), 3);
@@ -61,7 +63,24 @@ internal static class Bench
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Id}: {r.Failures} verification failures, {r.ServerErrors} 5xx answers (see results/{r.Id}.json)"))
             .ToList();
         return new BenchSummary(startedAt, DateTimeOffset.UtcNow, options.Command, machine, postgres, BenchArguments.PasswordIterations,
-            rsa, pbkdf2, loadAtStart, results, problems.Count == 0, problems);
+            rsa, pbkdf2, loadAtStart, results, await StoredStateAsync(connectionString), problems.Count == 0, problems);
+    }
+
+    /// <summary>What each step's state write costs in storage: rows and payload sizes per grain type.</summary>
+    private static async Task<IReadOnlyList<StoredGrainState>> StoredStateAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT grain_type, count(*), coalesce(avg(pg_column_size(payload)), 0)::float8, coalesce(max(pg_column_size(payload)), 0)::int8 " +
+            "FROM grain_state GROUP BY grain_type ORDER BY grain_type", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<StoredGrainState>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new StoredGrainState(reader.GetString(0), reader.GetInt64(1), Math.Round(reader.GetDouble(2)), reader.GetInt64(3)));
+        }
+        return rows;
     }
 
     private static TargetCheck AtLeast(string what, double? ratio, double target) => new(

@@ -70,6 +70,7 @@ public sealed record ScenarioResult(
 /// <param name="Pbkdf2">PBKDF2-SHA256 hashes per second at <paramref name="PasswordIterations"/>, all cores, Api idle.</param>
 /// <param name="LoadAverageAtStart">The machine's load average before the ceilings.</param>
 /// <param name="Scenarios">The load runs, in order.</param>
+/// <param name="StoredState">What the runs left in <c>grain_state</c>, per grain type: rows and stored payload size.</param>
 /// <param name="Passed">Every run passed (no failure, no 5xx).</param>
 /// <param name="Problems">What made the run fail, if anything.</param>
 public sealed record BenchSummary(
@@ -83,8 +84,16 @@ public sealed record BenchSummary(
     Ceiling Pbkdf2,
     string LoadAverageAtStart,
     IReadOnlyList<ScenarioResult> Scenarios,
+    IReadOnlyList<StoredGrainState> StoredState,
     bool Passed,
     IReadOnlyList<string> Problems);
+
+/// <summary>Rows of one grain type in <c>grain_state</c> at the end of the bench.</summary>
+/// <param name="GrainType">The grain type.</param>
+/// <param name="Rows">Rows.</param>
+/// <param name="MeanPayloadBytes">Mean stored (possibly compressed) size of the jsonb payload.</param>
+/// <param name="MaxPayloadBytes">Largest stored payload.</param>
+public sealed record StoredGrainState(string GrainType, long Rows, double MeanPayloadBytes, long MaxPayloadBytes);
 
 /// <summary>The Api's resident memory at one moment of a soak.</summary>
 /// <param name="Seconds">Since the soak's load started.</param>

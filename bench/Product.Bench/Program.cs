@@ -72,7 +72,7 @@ try
     }
     else
     {
-        var summary = await Bench.RunAsync(api, scenarios, machine, options, startedAt, loadAtStart, postgres);
+        var summary = await Bench.RunAsync(api, scenarios, machine, options, startedAt, loadAtStart, postgres, database.ConnectionString);
         ResultsFiles.Write(Path.Combine(options.ResultsFolder, ResultsFiles.Summary), summary);
         exitCode = summary.Passed ? 0 : 1;
         foreach (var problem in summary.Problems)

@@ -86,6 +86,17 @@ internal static class ReadmeWriter
         }
         text.AppendLine();
 
+        if (s.StoredState.Count > 0)
+        {
+            text.AppendLine("## Stored state at the end (`grain_state`)").AppendLine();
+            text.AppendLine("| Grain type | Rows | Mean payload | Largest payload |").AppendLine("|---|---:|---:|---:|");
+            foreach (var state in s.StoredState)
+            {
+                text.AppendLine(c, $"| {state.GrainType} | {state.Rows:N0} | {state.MeanPayloadBytes:N0} B | {state.MaxPayloadBytes:N0} B |");
+            }
+            text.AppendLine();
+        }
+
         text.AppendLine("## Runs").AppendLine();
         foreach (var run in s.Scenarios)
         {

@@ -19,6 +19,26 @@ public sealed class AgainstTheApiTests
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>The real sign-up flow, taking issued tokens (and the tool an admin token) or any token.</summary>
+    private static TargetApi SignUpTarget(bool issuedTokens, out Dictionary<string, string?> environment)
+    {
+        var api = new TargetApi();
+        if (issuedTokens)
+        {
+            api.Settings["Admin:Token"] = "load-admin-token";
+        }
+        else
+        {
+            api.Settings["FlowSessions:TokenPolicy"] = "AnyToken";
+        }
+        environment = new Dictionary<string, string?>
+        {
+            [LoadOptions.AppSecretVariable] = TargetApi.AppSecret,
+            [LoadOptions.AdminTokenVariable] = issuedTokens ? "load-admin-token" : null,
+        };
+        return api;
+    }
+
     [Fact]
     public async Task ABoundedPingRunPassesWithFiguresAndWritesParseableJson()
     {
@@ -59,20 +79,7 @@ public sealed class AgainstTheApiTests
     [InlineData(false)]
     public async Task SignUpJourneysWithEveryErrorBranchPassAgainstTheRealSignUpFlow(bool issuedTokens)
     {
-        using var api = new TargetApi();
-        if (issuedTokens)
-        {
-            api.Settings["Admin:Token"] = "load-admin-token";
-        }
-        else
-        {
-            api.Settings["FlowSessions:TokenPolicy"] = "AnyToken";
-        }
-        var environment = new Dictionary<string, string?>
-        {
-            [LoadOptions.AppSecretVariable] = TargetApi.AppSecret,
-            [LoadOptions.AdminTokenVariable] = issuedTokens ? "load-admin-token" : null,
-        };
+        using var api = SignUpTarget(issuedTokens, out var environment);
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
 
@@ -90,20 +97,7 @@ public sealed class AgainstTheApiTests
     [InlineData(false)]
     public async Task StepModeRepeatsTheMismatchedSignUpOnOneSessionPerVirtualUser(bool issuedTokens)
     {
-        using var api = new TargetApi();
-        if (issuedTokens)
-        {
-            api.Settings["Admin:Token"] = "load-admin-token";
-        }
-        else
-        {
-            api.Settings["FlowSessions:TokenPolicy"] = "AnyToken";
-        }
-        var environment = new Dictionary<string, string?>
-        {
-            [LoadOptions.AppSecretVariable] = TargetApi.AppSecret,
-            [LoadOptions.AdminTokenVariable] = issuedTokens ? "load-admin-token" : null,
-        };
+        using var api = SignUpTarget(issuedTokens, out var environment);
         var json = Path.Combine(Path.GetTempPath(), $"flows-load-{Guid.NewGuid():N}.json");
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
