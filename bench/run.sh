@@ -45,6 +45,11 @@ remaining=$(( limit - ($(date +%s) - started) ))
 (( remaining > 60 )) || { echo "no time left after the build" >&2; exit 1; }
 # Socket answers handled on the socket thread, as flows-load does for itself (a third less CPU per request).
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+status=0
 timeout -k 15 "$remaining" dotnet bench/Product.Bench/bin/Release/net10.0/Backend.Product.Bench.dll \
   --api src/Api/bin/Release/net10.0/Backend.Api.dll --results bench/results --readme bench/README.md \
-  --pid-file "$pid_file" --command "$command" "${soak[@]}"
+  --pid-file "$pid_file" --work "$work" --command "$command" "${soak[@]}" || status=$?
+if (( status == 124 || status == 137 )); then
+  echo "bench stopped at its time limit (${limit} s in all); bench/README.md was not rewritten" >&2
+fi
+exit "$status"

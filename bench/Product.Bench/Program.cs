@@ -21,7 +21,11 @@ var server = await PostgresServer.GetAsync();
 var database = await server.CreateDatabaseAsync("bench");
 var (postgres, postmaster) = await DescribePostgresAsync(server);
 
-var keyFolder = Directory.CreateTempSubdirectory("product-bench-");
+// The key pair and the Api's log; under the script's work folder when given, which the script removes however the
+// bench ends (a SIGTERM from timeout skips this process's finally blocks).
+var keyFolder = options.WorkFolder is { } work
+    ? Directory.CreateDirectory(Path.Combine(work, "bench"))
+    : Directory.CreateTempSubdirectory("product-bench-");
 var exitCode = 0;
 try
 {
@@ -138,7 +142,8 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="PidFile">Where to write the Api's process id (for the script's cleanup).</param>
 /// <param name="SoakMinutes">Run a soak of this many minutes instead of the bench.</param>
 /// <param name="Scale">Multiplies every measured duration (1 by default; smaller to try the runner itself).</param>
-internal sealed record BenchArguments(string ApiDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale)
+/// <param name="WorkFolder">Where the key pair and the Api's log go (removed by the caller); a temporary folder when null.</param>
+internal sealed record BenchArguments(string ApiDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -154,7 +159,8 @@ internal sealed record BenchArguments(string ApiDll, string ResultsFolder, strin
             Value("--command") ?? "bash bench/run.sh",
             Value("--pid-file"),
             args.Contains("--soak") ? (Value("--soak") is { } minutes && !minutes.StartsWith('-') ? Number(minutes) : 10) : null,
-            Value("--scale") is { } scale ? Number(scale) : 1);
+            Value("--scale") is { } scale ? Number(scale) : 1,
+            Value("--work"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>
