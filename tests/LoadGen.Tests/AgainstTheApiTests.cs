@@ -19,6 +19,26 @@ public sealed class AgainstTheApiTests
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>The real sign-up flow, taking issued tokens (and the tool an admin token) or any token.</summary>
+    private static TargetApi SignUpTarget(bool issuedTokens, out Dictionary<string, string?> environment)
+    {
+        var api = new TargetApi();
+        if (issuedTokens)
+        {
+            api.Settings["Admin:Token"] = "load-admin-token";
+        }
+        else
+        {
+            api.Settings["FlowSessions:TokenPolicy"] = "AnyToken";
+        }
+        environment = new Dictionary<string, string?>
+        {
+            [LoadOptions.AppSecretVariable] = TargetApi.AppSecret,
+            [LoadOptions.AdminTokenVariable] = issuedTokens ? "load-admin-token" : null,
+        };
+        return api;
+    }
+
     [Fact]
     public async Task ABoundedPingRunPassesWithFiguresAndWritesParseableJson()
     {
@@ -59,20 +79,7 @@ public sealed class AgainstTheApiTests
     [InlineData(false)]
     public async Task SignUpJourneysWithEveryErrorBranchPassAgainstTheRealSignUpFlow(bool issuedTokens)
     {
-        using var api = new TargetApi();
-        if (issuedTokens)
-        {
-            api.Settings["Admin:Token"] = "load-admin-token";
-        }
-        else
-        {
-            api.Settings["FlowSessions:TokenPolicy"] = "AnyToken";
-        }
-        var environment = new Dictionary<string, string?>
-        {
-            [LoadOptions.AppSecretVariable] = TargetApi.AppSecret,
-            [LoadOptions.AdminTokenVariable] = issuedTokens ? "load-admin-token" : null,
-        };
+        using var api = SignUpTarget(issuedTokens, out var environment);
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
 
@@ -83,6 +90,52 @@ public sealed class AgainstTheApiTests
 
         Assert.True(code == FlowsLoadCommand.Passed, output.ToString() + error);
         Assert.Contains("PASSED", output.ToString());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task StepModeRepeatsTheMismatchedSignUpOnOneSessionPerVirtualUser(bool issuedTokens)
+    {
+        using var api = SignUpTarget(issuedTokens, out var environment);
+        var json = Path.Combine(Path.GetTempPath(), $"flows-load-{Guid.NewGuid():N}.json");
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var error = new StringWriter(CultureInfo.InvariantCulture);
+        try
+        {
+            var code = await FlowsLoadCommand.RunAsync(
+                ["step", "--url", api.BaseUrl.ToString(), "--public-key", api.PublicKeyFile, "--concurrency", "4", "--warmup", "0",
+                 "--count", "60", "--json", json, "--quiet"],
+                output, error, name => environment.GetValueOrDefault(name));
+
+            Assert.True(code == FlowsLoadCommand.Passed, output.ToString() + error);
+            Assert.Contains("60 steps", output.ToString());
+            var report = LoadReport.FromJson(await File.ReadAllTextAsync(json))!;
+            Assert.Equal("step", report.Mode);
+            Assert.Equal(issuedTokens, report.Settings.IssuedTokens);
+            Assert.Equal(60, report.Throughput.Operations);
+            Assert.Equal(60, report.Latency["sign_up_mismatch"].Count);
+            Assert.DoesNotContain("journey", report.Latency.Keys);
+            Assert.DoesNotContain("sign_up", report.Latency.Keys);
+            // One session per virtual user, opened once and then reused.
+            Assert.Equal(issuedTokens ? 4 : 0, report.Latency.TryGetValue("issue_token", out var issued) ? issued.Count : 0);
+            Assert.Equal(issuedTokens ? 64 : 60, report.Throughput.Requests);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public async Task StepModeTakesNoErrorBranchShares()
+    {
+        using var api = new TargetApi();
+
+        var (code, _, error) = await RunAsync("step", "--url", "http://127.0.0.1:1", "--public-key", api.PublicKeyFile, "--mismatch-share", "0.5");
+
+        Assert.Equal(FlowsLoadCommand.UsageError, code);
+        Assert.Contains("--mismatch-share", error);
     }
 
     [Fact]

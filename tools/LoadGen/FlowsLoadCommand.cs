@@ -5,7 +5,7 @@ using Backend.LoadGen.Reporting;
 
 namespace Backend.LoadGen;
 
-/// <summary>The <c>flows-load</c> command line: <c>ping</c> and <c>journey</c>, sharing their options.</summary>
+/// <summary>The <c>flows-load</c> command line: <c>ping</c>, <c>journey</c> and <c>step</c>, sharing their options.</summary>
 public static class FlowsLoadCommand
 {
     /// <summary>The run passed: no failure.</summary>
@@ -29,6 +29,7 @@ public static class FlowsLoadCommand
         {
             Build("ping", "Encrypted health checks only.", LoadMode.Ping, output, error, environment),
             Build("journey", "Sign-up journeys: (issued token,) INIT, SIGN_UP, LOGIN, completion webhook, 427 on the closed token.", LoadMode.Journey, output, error, environment),
+            Build("step", "Session steps without hashing: one session per virtual user, then SIGN_UP with mismatched passwords, answered with SIGN_UP again.", LoadMode.Step, output, error, environment),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
@@ -54,7 +55,7 @@ public static class FlowsLoadCommand
         var connections = new Option<int?>("--connections") { Description = "HTTP connection limit (default: the concurrency; 256 in open loop)." };
         var warmup = new Option<double>("--warmup") { Description = "Seconds at the start excluded from the figures.", DefaultValueFactory = _ => 2 };
         var duration = new Option<double?>("--duration", "-d") { Description = "Measured seconds after the warm-up (default 10 unless --count is given)." };
-        var count = new Option<long?>("--count", "-n") { Description = "Measured operations (pings or journeys) after the warm-up." };
+        var count = new Option<long?>("--count", "-n") { Description = "Measured operations (pings, journeys or steps) after the warm-up." };
         var maxDuration = new Option<double>("--max-duration") { Description = "Hard stop of the whole run in seconds.", DefaultValueFactory = _ => 1800 };
         var requestTimeout = new Option<double>("--request-timeout") { Description = "Seconds before one request counts as a timeout.", DefaultValueFactory = _ => 10 };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file.", HelpName = "file" };
@@ -71,9 +72,12 @@ public static class FlowsLoadCommand
         {
             url, flow, publicKey, appSecret, concurrency, rate, connections, warmup, duration, count, maxDuration, requestTimeout, json, runId, allowRemote, quiet, samples,
         };
-        if (mode == LoadMode.Journey)
+        if (mode != LoadMode.Ping)
         {
             command.Options.Add(adminToken);
+        }
+        if (mode == LoadMode.Journey)
+        {
             command.Options.Add(duplicate);
             command.Options.Add(mismatch);
             command.Options.Add(wrongPassword);
@@ -107,7 +111,7 @@ public static class FlowsLoadCommand
                     Mode = mode,
                     Flow = parse.GetValue(flow)!,
                     AppSecret = NonEmpty(parse.GetValue(appSecret)) ?? NonEmpty(environment(LoadOptions.AppSecretVariable)),
-                    AdminToken = mode == LoadMode.Journey ? NonEmpty(parse.GetValue(adminToken)) ?? NonEmpty(environment(LoadOptions.AdminTokenVariable)) : null,
+                    AdminToken = mode != LoadMode.Ping ? NonEmpty(parse.GetValue(adminToken)) ?? NonEmpty(environment(LoadOptions.AdminTokenVariable)) : null,
                     Concurrency = parse.GetValue(concurrency) ?? 16,
                     Rate = parse.GetValue(rate),
                     Connections = parse.GetValue(connections),

@@ -10,6 +10,12 @@ public enum LoadMode
 
     /// <summary>The sign-up journey: INIT, SIGN_UP, LOGIN, completion webhook, and the closed token's 427.</summary>
     Journey,
+
+    /// <summary>
+    /// One flow session per virtual user, then SIGN_UP submissions with mismatched passwords over and over: each goes
+    /// through the session grain (and its state write) and a user lookup, and hashes nothing.
+    /// </summary>
+    Step,
 }
 
 /// <summary>
@@ -31,7 +37,7 @@ public sealed record LoadOptions
     /// <summary>PEM of the business public key (a private key PEM works too: only its public half is used).</summary>
     public required string PublicKeyPem { get; init; }
 
-    /// <summary>Ping or journey.</summary>
+    /// <summary>Ping, journey or step.</summary>
     public LoadMode Mode { get; init; } = LoadMode.Ping;
 
     /// <summary>The flow name: requests go to <c>POST /flows/{Flow}</c>.</summary>
@@ -40,13 +46,13 @@ public sealed record LoadOptions
     /// <summary>Meta app secret: signs endpoint requests and webhooks (<c>X-Hub-Signature-256</c>) when set.</summary>
     public string? AppSecret { get; init; }
 
-    /// <summary>Bearer token of the admin API; when set, every journey first obtains an issued flow token.</summary>
+    /// <summary>Bearer token of the admin API; when set, every journey (or step-mode virtual user) first obtains an issued flow token.</summary>
     public string? AdminToken { get; init; }
 
     /// <summary>Closed loop: the number of virtual users. Ignored when <see cref="Rate"/> is set.</summary>
     public int Concurrency { get; init; } = 16;
 
-    /// <summary>Open loop: operations (pings or journeys) started per second.</summary>
+    /// <summary>Open loop: operations (pings, journeys or steps) started per second.</summary>
     public double? Rate { get; init; }
 
     /// <summary>HTTP connections to the target; by default the concurrency (closed loop) or 256 (open loop).</summary>
@@ -58,7 +64,7 @@ public sealed record LoadOptions
     /// <summary>Measured time after the warm-up. With neither this nor <see cref="Count"/>, 10 s.</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>Measured operations (journeys or pings) after the warm-up.</summary>
+    /// <summary>Measured operations (pings, journeys or steps) after the warm-up.</summary>
     public long? Count { get; init; }
 
     /// <summary>Hard stop of the whole run, whatever <see cref="Count"/> says: a run never goes on by itself.</summary>
@@ -144,9 +150,13 @@ public sealed record LoadOptions
         {
             problems.Add("--duplicate-share plus --mismatch-share must be at most 1 (a sign-up takes one error branch at most).");
         }
-        if (Mode == LoadMode.Ping && (DuplicateShare > 0 || MismatchShare > 0 || WrongPasswordShare > 0 || AdminToken is not null))
+        if (Mode != LoadMode.Journey && (DuplicateShare > 0 || MismatchShare > 0 || WrongPasswordShare > 0))
         {
-            problems.Add("Error-branch shares and the admin token apply to journeys only.");
+            problems.Add("Error-branch shares apply to journeys only.");
+        }
+        if (Mode == LoadMode.Ping && AdminToken is not null)
+        {
+            problems.Add("The admin token applies to journeys and steps only.");
         }
         if (string.IsNullOrEmpty(RunId) || !RunId.All(char.IsAsciiLetterOrDigit))
         {

@@ -65,9 +65,11 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
         var usageAtMeasureStart = CaptureUsageAsync(recorder.MeasureFrom, finished.Token);
         var monitor = ProgressAsync(recorder, start, finished.Token);
 
-        Func<MetaCaller, long, long, Task<bool>> operation = options.Mode == LoadMode.Journey
-            ? journey.RunAsync
-            : (caller, _, intended) =>
+        Func<MetaCaller, long, long, Task<bool>> operation = options.Mode switch
+        {
+            LoadMode.Journey => journey.RunAsync,
+            LoadMode.Step => journey.StepAsync,
+            _ => (caller, _, intended) =>
             {
                 var writer = caller.BeginPayload();
                 writer.WriteStartObject();
@@ -75,7 +77,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
                 writer.WriteString("action", "ping");
                 writer.WriteEndObject();
                 return caller.ExchangeAsync(Step.Ping, intended, s_pingAnswer);
-            };
+            },
+        };
 
         LatencyHistogram? scheduleLag = null;
         long measuredStarted;
@@ -111,9 +114,13 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
         {
             notes.Add("No app secret: requests unsigned, and the completion webhook and the closed-token check were skipped.");
         }
-        if (options.Mode == LoadMode.Journey && options.AdminToken is null)
+        if (options.Mode != LoadMode.Ping && options.AdminToken is null)
         {
             notes.Add("No admin token: random flow tokens were used (the target must accept any token).");
+        }
+        if (options.Mode == LoadMode.Step)
+        {
+            notes.Add("Step mode: one flow session per virtual user, each operation one SIGN_UP with mismatched passwords (no password hashing).");
         }
         if (options.IsOpenLoop)
         {
@@ -138,7 +145,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter? progress = null)
             Tool: "flows-load",
             SchemaVersion: 1,
             StartedAt: startedAt,
-            Mode: options.Mode == LoadMode.Ping ? "ping" : "journey",
+            Mode: options.Mode switch { LoadMode.Journey => "journey", LoadMode.Step => "step", _ => "ping" },
             Loop: options.IsOpenLoop ? "open" : "closed",
             Target: options.EndpointUrl.ToString(),
             RunId: options.RunId,

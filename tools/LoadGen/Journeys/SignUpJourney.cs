@@ -48,26 +48,17 @@ internal sealed class SignUpJourney(LoadOptions options, RegisteredUsers registe
     /// <summary>Runs journey number <paramref name="n"/>; false when any step failed (the failure is recorded).</summary>
     public async Task<bool> RunAsync(MetaCaller caller, long n, long intendedStart)
     {
-        var waId = string.Create(CultureInfo.InvariantCulture, $"1{_runNumber:D5}{n % 1_000_000_000:D9}");
-        var email = string.Create(CultureInfo.InvariantCulture, $"user-{options.RunId}-{n}@load.test");
-        var password = string.Create(CultureInfo.InvariantCulture, $"Pw{n}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
-        var firstName = "Load";
-        var lastName = string.Create(CultureInfo.InvariantCulture, $"User{n}");
+        var (email, password, firstName, lastName) = Person(n);
+        var waId = WaId(n);
 
         var start = intendedStart;
-        string token;
+        if (await OpenSessionAsync(caller, waId, start) is not { } token)
+        {
+            return false;
+        }
         if (options.AdminToken is not null)
         {
-            if (await caller.IssueTokenAsync(waId, start) is not { } issued)
-            {
-                return false;
-            }
-            token = issued;
             start = Stopwatch.GetTimestamp();
-        }
-        else
-        {
-            token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         }
 
         WriteRequest(caller, "INIT", null, token, null);
@@ -96,22 +87,10 @@ internal sealed class SignUpJourney(LoadOptions options, RegisteredUsers registe
         }
         else
         {
-            if (draw >= options.DuplicateShare && draw < options.DuplicateShare + options.MismatchShare)
+            if (draw >= options.DuplicateShare && draw < options.DuplicateShare + options.MismatchShare
+                && !await SubmitMismatchAsync(caller, token, n, Stopwatch.GetTimestamp()))
             {
-                WriteRequest(caller, "data_exchange", "SIGN_UP", token, SignUpData(firstName, lastName, email, password, password + "x"));
-                var mismatch = ExpectedAnswer.Screen("SIGN_UP", new JsonObject
-                {
-                    ["first_name_initial_value"] = firstName,
-                    ["last_name_initial_value"] = lastName,
-                    ["email_initial_value"] = email,
-                    ["password_initial_value"] = "",
-                    ["confirm_password_initial_value"] = "",
-                    ["error_message"] = PasswordsDoNotMatch,
-                });
-                if (!await caller.ExchangeAsync(Step.SignUpMismatch, Stopwatch.GetTimestamp(), mismatch, password))
-                {
-                    return false;
-                }
+                return false;
             }
             WriteRequest(caller, "data_exchange", "SIGN_UP", token, SignUpData(firstName, lastName, email, password, password));
             var signedUp = ExpectedAnswer.Screen("LOGIN", new JsonObject { ["email_initial_value"] = email, ["password_initial_value"] = "" });
@@ -158,6 +137,61 @@ internal sealed class SignUpJourney(LoadOptions options, RegisteredUsers registe
         WriteRequest(caller, "data_exchange", "LOGIN", token, LoginData(loginEmail, loginPassword));
         return await caller.ExchangeAsync(Step.ClosedCheck, Stopwatch.GetTimestamp(), new ExpectedAnswer(427, null), loginPassword);
     }
+
+    /// <summary>
+    /// Step mode's operation <paramref name="n"/>: one SIGN_UP with mismatched passwords on the caller's session (opened on
+    /// its first operation), answered with the SIGN_UP screen again. The session grain runs and writes its state, the
+    /// flow looks the (never registered) email up, and nothing is hashed.
+    /// </summary>
+    public async Task<bool> StepAsync(MetaCaller caller, long n, long intendedStart)
+    {
+        var start = intendedStart;
+        if (caller.SessionToken is null)
+        {
+            if (await OpenSessionAsync(caller, WaId(n), start) is not { } token)
+            {
+                return false;
+            }
+            caller.SessionToken = token;
+            if (options.AdminToken is not null)
+            {
+                start = Stopwatch.GetTimestamp();
+            }
+        }
+        return await SubmitMismatchAsync(caller, caller.SessionToken, n, start);
+    }
+
+    /// <summary>A flow token: issued by the admin API when there is an admin token (null if that failed), random otherwise.</summary>
+    private async Task<string?> OpenSessionAsync(MetaCaller caller, string waId, long start) =>
+        options.AdminToken is not null
+            ? await caller.IssueTokenAsync(waId, start)
+            : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>SIGN_UP with a confirmation unlike the password: the flow must ask again, keeping names and email.</summary>
+    private async Task<bool> SubmitMismatchAsync(MetaCaller caller, string token, long n, long start)
+    {
+        var (email, password, firstName, lastName) = Person(n);
+        WriteRequest(caller, "data_exchange", "SIGN_UP", token, SignUpData(firstName, lastName, email, password, password + "x"));
+        var mismatch = ExpectedAnswer.Screen("SIGN_UP", new JsonObject
+        {
+            ["first_name_initial_value"] = firstName,
+            ["last_name_initial_value"] = lastName,
+            ["email_initial_value"] = email,
+            ["password_initial_value"] = "",
+            ["confirm_password_initial_value"] = "",
+            ["error_message"] = PasswordsDoNotMatch,
+        });
+        return await caller.ExchangeAsync(Step.SignUpMismatch, start, mismatch, password);
+    }
+
+    private string WaId(long n) => string.Create(CultureInfo.InvariantCulture, $"1{_runNumber:D5}{n % 1_000_000_000:D9}");
+
+    /// <summary>Virtual user <paramref name="n"/>'s details; the password is random, so each call gives a fresh one.</summary>
+    private (string Email, string Password, string FirstName, string LastName) Person(long n) => (
+        string.Create(CultureInfo.InvariantCulture, $"user-{options.RunId}-{n}@load.test"),
+        string.Create(CultureInfo.InvariantCulture, $"Pw{n}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}"),
+        "Load",
+        string.Create(CultureInfo.InvariantCulture, $"User{n}"));
 
     private static (string Key, string Value)[] SignUpData(string first, string last, string email, string password, string confirm) =>
         [("first_name", first), ("last_name", last), ("email", email), ("password", password), ("confirm_password", confirm)];

@@ -52,6 +52,9 @@ internal sealed class MetaCaller : IDisposable
         _writer = new Utf8JsonWriter(_payload);
     }
 
+    /// <summary>The flow token this caller keeps across operations (step mode: one session per virtual user).</summary>
+    public string? SessionToken { get; set; }
+
     /// <summary>Starts a new JSON payload; write one document, then call a send method.</summary>
     public Utf8JsonWriter BeginPayload()
     {

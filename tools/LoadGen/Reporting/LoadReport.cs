@@ -11,7 +11,7 @@ namespace Backend.LoadGen.Reporting;
 /// <param name="Tool">Always <c>flows-load</c>.</param>
 /// <param name="SchemaVersion">Bumped when a field changes meaning or goes away.</param>
 /// <param name="StartedAt">When the run started (UTC).</param>
-/// <param name="Mode"><c>ping</c> or <c>journey</c>.</param>
+/// <param name="Mode"><c>ping</c>, <c>journey</c> or <c>step</c>.</param>
 /// <param name="Loop"><c>closed</c> or <c>open</c>.</param>
 /// <param name="Target">The data endpoint URL.</param>
 /// <param name="RunId">The run's tag in emails.</param>

@@ -18,7 +18,7 @@ public static class ReportPrinter
         output.WriteLine(string.Create(c, $"flows-load {report.Mode} against {report.Target} ({shape}), run {report.RunId}"));
         var t = report.Throughput;
         output.WriteLine(string.Create(c,
-            $"measured {t.MeasuredSeconds:0.00} s: {t.Requests} requests ({t.RequestsPerSecond:0.0}/s), {t.Operations} {(report.Mode == "ping" ? "pings" : "journeys")} ({t.OperationsPerSecond:0.0}/s), {t.FailedOperations} failed"));
+            $"measured {t.MeasuredSeconds:0.00} s: {t.Requests} requests ({t.RequestsPerSecond:0.0}/s), {t.Operations} {(report.Mode switch { "ping" => "pings", "step" => "steps", _ => "journeys" })} ({t.OperationsPerSecond:0.0}/s), {t.FailedOperations} failed"));
         output.WriteLine();
         output.WriteLine(string.Create(c, $"{"step",-22}{"count",10}{"p50 ms",11}{"p90 ms",11}{"p99 ms",11}{"p99.9 ms",11}{"max ms",11}"));
         foreach (var (step, l) in report.Latency)

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Backend.LoadGen;
+using Backend.LoadGen.Reporting;
+using Npgsql;
+
+namespace Backend.Product.Bench;
+
+/// <summary>The bench proper: the two ceilings with the Api idle, then each scenario of issue 7 against them.</summary>
+internal static class Bench
+{
+    /// <summary>Runs everything and collects what failed; never stops at the first failure, so every figure is written.</summary>
+    public static async Task<BenchSummary> RunAsync(
+        ApiProcess api, LoadScenarios scenarios, MachineInfo machine, BenchArguments options, DateTimeOffset startedAt, string loadAtStart, string postgres,
+        string connectionString)
+    {
+        Console.Error.WriteLine("== ceilings (Api idle): RSA-OAEP-SHA256 decrypt and PBKDF2-SHA256, all cores");
+        var rsa = Ceilings.RsaOaepDecrypt(TimeSpan.FromSeconds(2), 3);
+        var pbkdf2 = Ceilings.Pbkdf2Sha256(BenchArguments.PasswordIterations, TimeSpan.FromSeconds(3), 3);
+        var journeyCeiling = pbkdf2.PerSecond / 2; // the sign-up's hash and the login's verification
+        Console.Error.WriteLine($"   RSA {rsa.PerSecond:0}/s, PBKDF2 {pbkdf2.PerSecond:0.0}/s ({journeyCeiling:0.0} journeys/s)");
+
+        var results = new List<ScenarioResult>();
+        async Task<ScenarioResult> Run(string id, string title, LoadOptions load, string? ceilingName, double? ceiling,
+            Func<LoadReport, double?, IReadOnlyList<TargetCheck>> targets)
+        {
+            var (_, result) = await scenarios.RunAsync(id, title, load, ceilingName, ceiling, targets);
+            results.Add(result);
+            return result;
+        }
+
+        const string Rsa = "RSA-OAEP decrypt";
+        await Run("ping-c32", "Encrypted ping, closed loop, 32 connections",
+            scenarios.Options(LoadMode.Ping, 32, null, options.Seconds(3), options.Seconds(25)), Rsa, rsa.PerSecond,
+            (r, ratio) => [AtLeast("requests/s ÷ RSA ceiling", ratio, 0.85), Below("ping p99", r, "ping", l => l.P99Ms, 20)]);
+        await Run("ping-c1", "Encrypted ping, closed loop, 1 connection",
+            scenarios.Options(LoadMode.Ping, 1, null, options.Seconds(2), options.Seconds(15)), Rsa, rsa.PerSecond,
+            (r, _) => [Below("ping p50", r, "ping", l => l.P50Ms, 0.5)]);
+
+        // The peak of steps: the better of two concurrencies.
+        var step32 = await Run("step-c32", "Session step (SIGN_UP, password mismatch), closed loop, 32 users",
+            scenarios.Options(LoadMode.Step, 32, null, options.Seconds(3), options.Seconds(20)), Rsa, rsa.PerSecond,
+            (_, ratio) => [AtLeast("steps/s ÷ RSA ceiling", ratio, 0.5)]);
+        var step64 = await Run("step-c64", "Session step (SIGN_UP, password mismatch), closed loop, 64 users",
+            scenarios.Options(LoadMode.Step, 64, null, options.Seconds(3), options.Seconds(20)), Rsa, rsa.PerSecond,
+            (_, ratio) => [AtLeast("steps/s ÷ RSA ceiling", ratio, 0.5)]);
+        var stepPeak = Math.Max(step32.OperationsPerSecond, step64.OperationsPerSecond);
+        var stepRate = Math.Round(stepPeak * 0.8);
+        await Run("step-open80", string.Create(CultureInfo.InvariantCulture, $"Session step, open loop at 80 % of peak ({stepRate:0}/s of {stepPeak:0}/s)"),
+            scenarios.Options(LoadMode.Step, 32, Math.Max(1, stepRate), options.Seconds(3), options.Seconds(25)), Rsa, rsa.PerSecond,
+            (r, _) => [Below("step p99", r, "sign_up_mismatch", l => l.P99Ms, 50)]);
+
+        const string Hash = "PBKDF2 ÷ 2";
+        var journeys = await Run("journey-c16", "Sign-up journeys (no error branches), closed loop, 16 users",
+            scenarios.Options(LoadMode.Journey, 16, null, options.Seconds(5), options.Seconds(30)), Hash, journeyCeiling,
+            (_, ratio) => [AtLeast("journeys/s ÷ (hashes/s ÷ 2)", ratio, 0.8)]);
+        var journeyRate = Math.Round(journeys.OperationsPerSecond * 0.8, 1);
+        await Run("journey-open80", string.Create(CultureInfo.InvariantCulture, $"Sign-up journeys, open loop at 80 % of peak ({journeyRate:0.0}/s of {journeys.OperationsPerSecond:0.0}/s)"),
+            scenarios.Options(LoadMode.Journey, 16, Math.Max(0.5, journeyRate), options.Seconds(5), options.Seconds(30)), Hash, journeyCeiling,
+            (_, _) => []);
+
+        var problems = results
+            .Where(r => !r.Passed)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Id}: {r.Failures} verification failures, {r.ServerErrors} 5xx answers (see results/{r.Id}.json)"))
+            .ToList();
+        return new BenchSummary(startedAt, DateTimeOffset.UtcNow, options.Command, machine, postgres, BenchArguments.PasswordIterations,
+            rsa, pbkdf2, loadAtStart, results, await StoredStateAsync(connectionString), problems.Count == 0, problems);
+    }
+
+    /// <summary>What each step's state write costs in storage: rows and payload sizes per grain type.</summary>
+    private static async Task<IReadOnlyList<StoredGrainState>> StoredStateAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT grain_type, count(*), coalesce(avg(pg_column_size(payload)), 0)::float8, coalesce(max(pg_column_size(payload)), 0)::int8 " +
+            "FROM grain_state GROUP BY grain_type ORDER BY grain_type", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<StoredGrainState>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new StoredGrainState(reader.GetString(0), reader.GetInt64(1), Math.Round(reader.GetDouble(2)), reader.GetInt64(3)));
+        }
+        return rows;
+    }
+
+    private static TargetCheck AtLeast(string what, double? ratio, double target) => new(
+        what,
+        string.Create(CultureInfo.InvariantCulture, $"≥ {target * 100:0} %"),
+        ratio is { } r ? string.Create(CultureInfo.InvariantCulture, $"{r * 100:0.0} %") : "-",
+        ratio >= target);
+
+    private static TargetCheck Below(string what, LoadReport report, string step, Func<Backend.LoadGen.Measurement.LatencySummary, double> figure, double limitMs)
+    {
+        var value = report.Latency.TryGetValue(step, out var latency) ? figure(latency) : (double?)null;
+        return new TargetCheck(
+            what,
+            string.Create(CultureInfo.InvariantCulture, $"< {limitMs} ms"),
+            value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0.000} ms") : "-",
+            value < limitMs);
+    }
+}

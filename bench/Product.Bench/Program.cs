@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using Backend.Product.Bench;
+using Backend.TestSupport.Postgres;
+using Npgsql;
+
+// The product's figures (issue 7, DESIGN §7): the Api as a separate process on Postgres, flows-load in this process,
+// each throughput against its CPU ceiling measured in the same run. Started by bench/run.sh; see bench/README.md.
+if (!OperatingSystem.IsLinux())
+{
+    Console.Error.WriteLine("The bench reads /proc and runs the Api as a Linux process: Linux only.");
+    return 2;
+}
+var options = BenchArguments.Parse(args);
+var startedAt = DateTimeOffset.UtcNow;
+var machine = MachineInfo.Current();
+var loadAtStart = MachineInfo.LoadAverage();
+Directory.CreateDirectory(options.ResultsFolder);
+
+// Unless BACKEND_TEST_POSTGRES names a server, a throwaway cluster (stopped by its watchdog when this process ends).
+var server = await PostgresServer.GetAsync();
+var database = await server.CreateDatabaseAsync("bench");
+var (postgres, postmaster) = await DescribePostgresAsync(server);
+
+// The key pair and the Api's log; under the script's work folder when given, which the script removes however the
+// bench ends (a SIGTERM from timeout skips this process's finally blocks).
+var keyFolder = options.WorkFolder is { } work
+    ? Directory.CreateDirectory(Path.Combine(work, "bench"))
+    : Directory.CreateTempSubdirectory("product-bench-");
+var exitCode = 0;
+try
+{
+    using var key = RSA.Create(2048);
+    var privateKey = Path.Combine(keyFolder.FullName, "private.pem");
+    await using (var file = new FileStream(privateKey, new FileStreamOptions
+    {
+        Mode = FileMode.CreateNew,
+        Access = FileAccess.Write,
+        UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+    }))
+    await using (var writer = new StreamWriter(file))
+    {
+        await writer.WriteAsync(key.ExportPkcs8PrivateKeyPem());
+    }
+    var appSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    var settings = new Dictionary<string, string>
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["FlowEndpoint__Flows__0"] = "sign_up",
+        ["FlowEndpoint__Keys__0__Path"] = privateKey,
+        ["Meta__AppSecret"] = appSecret,
+        ["GrainRuntime__Storage"] = "Postgres",
+        ["GrainRuntime__ConnectionString"] = database.ConnectionString,
+        ["FlowSessions__TokenPolicy"] = "AnyToken",
+        ["Accounts__PasswordIterations"] = BenchArguments.PasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+    };
+    if (options.SoakMinutes is not null)
+    {
+        // Idle activations (a session and a user per journey) go after a minute instead of 15, so a soak of minutes
+        // reaches the steady state it is meant to check.
+        settings["GrainRuntime__CollectionAge"] = "00:01:00";
+        settings["GrainRuntime__CollectionQuantum"] = "00:00:20";
+    }
+
+    using var api = await ApiProcess.StartAsync(options.ApiDll, settings, Path.Combine(keyFolder.FullName, "api.log"), options.PidFile);
+    Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
+    var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
+
+    if (options.SoakMinutes is { } minutes)
+    {
+        var soak = await Soak.RunAsync(api, scenarios, machine, options, minutes);
+        ResultsFiles.Write(Path.Combine(options.ResultsFolder, ResultsFiles.Soak), soak);
+        exitCode = soak.Load.Passed && soak.Flat ? 0 : 1;
+    }
+    else
+    {
+        var summary = await Bench.RunAsync(api, scenarios, machine, options, startedAt, loadAtStart, postgres, database.ConnectionString);
+        ResultsFiles.Write(Path.Combine(options.ResultsFolder, ResultsFiles.Summary), summary);
+        exitCode = summary.Passed ? 0 : 1;
+        foreach (var problem in summary.Problems)
+        {
+            Console.Error.WriteLine("FAILED: " + problem);
+        }
+    }
+    if (options.Readme is not null)
+    {
+        ReadmeWriter.Write(options.Readme, options.ResultsFolder);
+        Console.Error.WriteLine($"wrote {options.Readme}");
+    }
+    if (!api.IsRunning)
+    {
+        Console.Error.WriteLine($"The Api is no longer running; see {api.LogFile}.");
+        exitCode = 1;
+    }
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"bench failed: {ex}");
+    var log = Path.Combine(keyFolder.FullName, "api.log");
+    if (File.Exists(log))
+    {
+        Console.Error.WriteLine("--- Api log (last lines) ---");
+        foreach (var line in File.ReadLines(log).TakeLast(40))
+        {
+            Console.Error.WriteLine(line);
+        }
+    }
+    exitCode = 1;
+}
+finally
+{
+    keyFolder.Delete(recursive: true);
+    await database.DisposeAsync();
+}
+return exitCode;
+
+// The throwaway cluster runs with durability off (fsync, synchronous_commit and full_page_writes off on its command
+// line, which configuration cannot override): say so next to the figures.
+static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(PostgresServer server)
+{
+    await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+    await connection.OpenAsync();
+    async Task<string> Show(string name)
+    {
+        await using var command = new NpgsqlCommand($"SHOW {name}", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+    var version = (await Show("server_version")).Split(' ')[0];
+    var postmaster = server.IsThrowaway ? CpuSnapshot.Postmaster(await Show("data_directory")) : null;
+    var description = $"PostgreSQL {version}, {(server.IsThrowaway ? "throwaway cluster on 127.0.0.1 started by the bench (tests/TestSupport)" : "server from BACKEND_TEST_POSTGRES")}, " +
+        $"fsync={await Show("fsync")}, synchronous_commit={await Show("synchronous_commit")}, full_page_writes={await Show("full_page_writes")}, shared_buffers={await Show("shared_buffers")}";
+    return (description, postmaster);
+}
+
+/// <summary>The bench's command line.</summary>
+/// <param name="ApiDll">Path of Backend.Api.dll.</param>
+/// <param name="ResultsFolder">Where the JSON results go.</param>
+/// <param name="Readme">The README to (re)generate, if any.</param>
+/// <param name="Command">The command line to record in the README.</param>
+/// <param name="PidFile">Where to write the Api's process id (for the script's cleanup).</param>
+/// <param name="SoakMinutes">Run a soak of this many minutes instead of the bench.</param>
+/// <param name="Scale">Multiplies every measured duration (1 by default; smaller to try the runner itself).</param>
+/// <param name="WorkFolder">Where the key pair and the Api's log go (removed by the caller); a temporary folder when null.</param>
+internal sealed record BenchArguments(string ApiDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder)
+{
+    /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
+    public const int PasswordIterations = 100_000;
+
+    public static BenchArguments Parse(string[] args)
+    {
+        string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        return new BenchArguments(
+            Value("--api") ?? throw new ArgumentException("--api <Backend.Api.dll> is required."),
+            Value("--results") ?? "bench/results",
+            Value("--readme"),
+            Value("--command") ?? "bash bench/run.sh",
+            Value("--pid-file"),
+            args.Contains("--soak") ? (Value("--soak") is { } minutes && !minutes.StartsWith('-') ? Number(minutes) : 10) : null,
+            Value("--scale") is { } scale ? Number(scale) : 1,
+            Value("--work"));
+    }
+
+    /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>
+    public TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds * Scale);
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The product's benchmark (issue 7): builds Release, starts PostgreSQL and the Api on 127.0.0.1, runs flows-load
+# against it, and regenerates bench/README.md and bench/results/*.json. Bounded in time; cleans up on any exit.
+#   bash bench/run.sh                 the bench (about 5 minutes; at most BENCH_TIMEOUT seconds, default 720)
+#   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
+# BACKEND_TEST_POSTGRES=<connection string> uses that server instead of a throwaway cluster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+soak=()
+command="bash bench/run.sh"
+if [[ "${1:-}" == "--soak" ]]; then
+  minutes="${2:-10}"
+  [[ "$minutes" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "usage: bash bench/run.sh [--soak [minutes]]" >&2; exit 2; }
+  soak=(--soak "$minutes")
+  command="bash bench/run.sh --soak $minutes"
+  limit=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 + 300 }')
+elif [[ $# -gt 0 ]]; then
+  echo "usage: bash bench/run.sh [--soak [minutes]]" >&2
+  exit 2
+else
+  limit="${BENCH_TIMEOUT:-720}"
+fi
+started=$(date +%s)
+
+work=$(mktemp -d -t product-bench-run-XXXXXX)
+pid_file="$work/api.pid"
+cleanup() {
+  # The bench kills the Api itself; this is the backstop if the bench was killed first. Postgres is stopped by
+  # its own watchdog once the bench process is gone.
+  if [[ -s "$pid_file" ]]; then
+    kill -9 "$(cat "$pid_file")" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building Release..." >&2
+timeout 300 dotnet build bench/Product.Bench -c Release -nologo -v quiet >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
+timeout 300 dotnet build src/Api -c Release -nologo -v quiet >>"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
+
+remaining=$(( limit - ($(date +%s) - started) ))
+(( remaining > 60 )) || { echo "no time left after the build" >&2; exit 1; }
+# Socket answers handled on the socket thread, as flows-load does for itself (a third less CPU per request).
+export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+status=0
+timeout -k 15 "$remaining" dotnet bench/Product.Bench/bin/Release/net10.0/Backend.Product.Bench.dll \
+  --api src/Api/bin/Release/net10.0/Backend.Api.dll --results bench/results --readme bench/README.md \
+  --pid-file "$pid_file" --work "$work" --command "$command" "${soak[@]}" || status=$?
+if (( status == 124 || status == 137 )); then
+  echo "bench stopped at its time limit (${limit} s in all); bench/README.md was not rewritten" >&2
+fi
+exit "$status"
