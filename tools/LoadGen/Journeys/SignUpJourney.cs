@@ -153,12 +153,15 @@ internal sealed class SignUpJourney(LoadOptions options, RegisteredUsers registe
                 return false;
             }
             caller.SessionToken = token;
+            caller.SessionNumber = n;
             if (options.AdminToken is not null)
             {
                 start = Stopwatch.GetTimestamp();
             }
         }
-        return await SubmitMismatchAsync(caller, caller.SessionToken, n, start);
+        // One person per session, as a user who keeps correcting the same form: the step is the session's work
+        // (its grain, its Postgres write, the existence check of an email already looked up), not new accounts.
+        return await SubmitMismatchAsync(caller, caller.SessionToken, caller.SessionNumber, start);
     }
 
     /// <summary>A flow token: issued by the admin API when there is an admin token (null if that failed), random otherwise.</summary>

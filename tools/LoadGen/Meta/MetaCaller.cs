@@ -55,6 +55,9 @@ internal sealed class MetaCaller : IDisposable
     /// <summary>The flow token this caller keeps across operations (step mode: one session per virtual user).</summary>
     public string? SessionToken { get; set; }
 
+    /// <summary>The number of the operation that opened <see cref="SessionToken"/>: the step mode's user identity.</summary>
+    public long SessionNumber { get; set; }
+
     /// <summary>Starts a new JSON payload; write one document, then call a send method.</summary>
     public Utf8JsonWriter BeginPayload()
     {
