@@ -126,7 +126,7 @@ public sealed partial class FlowSessionGrain(
     public async Task RecordError(FlowErrorReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        LogErrorNotification(logger, report.FlowName, report.ErrorKey, report.Screen, Fingerprint);
+        // Logged by the endpoint, which sees every notification (with or without a token); counted here.
         if (session.RecordExists)
         {
             // Counted for the dashboard; the screen, data and status stay as they are.
@@ -220,9 +220,6 @@ public sealed partial class FlowSessionGrain(
 
     [LoggerMessage(102, LogLevel.Error, "Flow {Flow}: no handler for {Action} on screen {Screen} (token {TokenFingerprint})")]
     private static partial void LogUnhandled(ILogger logger, string flow, FlowRequestAction action, string? screen, string tokenFingerprint);
-
-    [LoggerMessage(103, LogLevel.Warning, "Flow {Flow}: Meta reported {ErrorKey} on screen {Screen} (token {TokenFingerprint})")]
-    private static partial void LogErrorNotification(ILogger logger, string flow, string errorKey, string? screen, string tokenFingerprint);
 
     [LoggerMessage(104, LogLevel.Information, "Flow {Flow}: session {TokenFingerprint} completed")]
     private static partial void LogCompleted(ILogger logger, string flow, string tokenFingerprint);
