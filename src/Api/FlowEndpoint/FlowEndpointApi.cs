@@ -1,5 +1,6 @@
 using Backend.Flows.Endpoint;
 using Backend.Flows.Security;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Api.FlowEndpoint;
@@ -28,11 +29,12 @@ public static class FlowEndpointApi
         builder.Services.AddSingleton<ServedFlows>();
 
         // A request that would outlive Meta's 10 s budget is cut short (504) rather than left running.
-        builder.Services.AddRequestTimeouts(timeouts =>
-            timeouts.AddPolicy(TimeoutPolicy, new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+        // The policy takes its deadline from the bound, validated FlowEndpoint options.
+        builder.Services.AddRequestTimeouts();
+        builder.Services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<FlowEndpointOptions>>((timeouts, endpoint) =>
+            timeouts.AddPolicy(TimeoutPolicy, new RequestTimeoutPolicy
             {
-                Timeout = builder.Configuration.GetSection(FlowEndpointOptions.Section).GetValue<TimeSpan?>(nameof(FlowEndpointOptions.RequestTimeout))
-                    ?? new FlowEndpointOptions().RequestTimeout,
+                Timeout = endpoint.Value.RequestTimeout,
                 TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
             }));
         return builder;
