@@ -100,7 +100,7 @@ public static partial class SessionsApi
 
     private static async Task<IResult> IssueAsync(string name, IssueSessionRequest request, IGrainFactory grains, FlowCatalog catalog, IOptions<FlowSessionOptions> sessions, IOptions<AdminOptions> admin)
     {
-        var (issued, problem) = await IssueSessionAsync(name, request, grains, catalog, sessions.Value, admin.Value);
+        var (issued, _, problem) = await IssueSessionAsync(name, request, grains, catalog, sessions.Value, admin.Value);
         return problem ?? TypedResults.Created($"/admin/sessions/{issued!.FlowToken}", issued);
     }
 
@@ -112,15 +112,15 @@ public static partial class SessionsApi
         {
             return TypedResults.Problem("Sending needs the Graph API: set WhatsApp:AccessToken and WhatsApp:PhoneNumberId.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        var (issued, problem) = await IssueSessionAsync(name, request, grains, catalog, sessions.Value, admin.Value);
+        var (issued, message, problem) = await IssueSessionAsync(name, request, grains, catalog, sessions.Value, admin.Value);
         if (problem is not null)
         {
             return problem;
         }
         try
         {
-            var sent = await graph.SendFlowMessageAsync(Message(name, request, issued!.FlowToken, catalog, admin.Value), cancellationToken: cancellationToken);
-            return TypedResults.Ok(new SentSession(issued.FlowToken, name, issued.ExpiresAt, sent.MessageId));
+            var sent = await graph.SendFlowMessageAsync(message!, cancellationToken: cancellationToken);
+            return TypedResults.Ok(new SentSession(issued!.FlowToken, name, issued.ExpiresAt, sent.MessageId));
         }
         catch (GraphApiException ex)
         {
@@ -130,16 +130,16 @@ public static partial class SessionsApi
         }
     }
 
-    private static async Task<(IssuedSession? Issued, IResult? Problem)> IssueSessionAsync(
+    private static async Task<(IssuedSession? Issued, FlowMessage? Message, IResult? Problem)> IssueSessionAsync(
         string name, IssueSessionRequest request, IGrainFactory grains, FlowCatalog catalog, FlowSessionOptions sessions, AdminOptions admin)
     {
         if (catalog.Find(name) is null)
         {
-            return (null, TypedResults.Problem($"No flow named '{name}'.", statusCode: StatusCodes.Status404NotFound));
+            return (null, null, TypedResults.Problem($"No flow named '{name}'.", statusCode: StatusCodes.Status404NotFound));
         }
         if (string.IsNullOrWhiteSpace(request.To) || !request.To.TrimStart('+').All(char.IsAsciiDigit))
         {
-            return (null, TypedResults.Problem("'to' must be a WhatsApp id: digits, optionally after '+'.", statusCode: StatusCodes.Status400BadRequest));
+            return (null, null, TypedResults.Problem("'to' must be a WhatsApp id: digits, optionally after '+'.", statusCode: StatusCodes.Status400BadRequest));
         }
         // 256 bits from the OS CSPRNG, URL-safe: unguessable, and usable as a grain key and in URLs.
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -147,10 +147,10 @@ public static partial class SessionsApi
         var problems = message.Validate();
         if (problems.Count > 0)
         {
-            return (null, TypedResults.Problem(string.Join(" ", problems), statusCode: StatusCodes.Status400BadRequest));
+            return (null, null, TypedResults.Problem(string.Join(" ", problems), statusCode: StatusCodes.Status400BadRequest));
         }
         var snapshot = await grains.GetGrain<IFlowSessionGrain>(token).Issue(new FlowSessionIssue(name, request.To, sessions.Lifetime));
-        return (new IssuedSession(token, name, snapshot.ExpiresAt, message.ToRequestBody()), null);
+        return (new IssuedSession(token, name, snapshot.ExpiresAt, message.ToRequestBody()), message, null);
     }
 
     private static FlowMessage Message(string name, IssueSessionRequest request, string token, FlowCatalog catalog, AdminOptions admin)
