@@ -49,8 +49,8 @@ try
         ["FlowEndpoint__Flows__0"] = "sign_up",
         ["FlowEndpoint__Keys__0__Path"] = privateKey,
         ["Meta__AppSecret"] = appSecret,
-        ["GrainRuntime__Storage"] = "Postgres",
-        ["GrainRuntime__ConnectionString"] = database.ConnectionString,
+        ["Cluster__Storage"] = "Postgres",
+        ["Cluster__ConnectionString"] = database.ConnectionString,
         ["FlowSessions__TokenPolicy"] = "AnyToken",
         ["Accounts__PasswordIterations"] = BenchArguments.PasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
@@ -60,8 +60,7 @@ try
     {
         // Idle activations (a session and a user per journey) go after a minute instead of 15, so a soak of minutes
         // reaches the steady state it is meant to check.
-        settings["GrainRuntime__CollectionAge"] = "00:01:00";
-        settings["GrainRuntime__CollectionQuantum"] = "00:00:20";
+        settings["Cluster__CollectionAge"] = "00:01:00";
     }
 
     using var api = await ApiProcess.StartAsync(options.ApiDll, settings, Path.Combine(keyFolder.FullName, "api.log"), options.PidFile);

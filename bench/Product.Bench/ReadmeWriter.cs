@@ -139,7 +139,7 @@ internal static class ReadmeWriter
         text.AppendLine(c, $"- Load: {s.Mode} at 50 % of the peak measured just before ({s.PeakPerSecond:0.0}/s → {s.Rate:0.0}/s), open loop, {s.Minutes:0.#} min " +
             $"({(s.Minutes < 10 ? "**shorter than the 10 minutes issue 7 asks for**" : "at least the 10 minutes issue 7 asks for")}); " +
             $"{s.Load.OperationsPerSecond:0.0} {s.Mode}s/s achieved, {s.Load.Failures} verification failures, {s.Load.ServerErrors} 5xx");
-        text.AppendLine(c, $"- Api: idle activations collected after {s.CollectionAgeSeconds:0} s (`GrainRuntime__CollectionAge`, 15 min by default) so the soak reaches its steady state");
+        text.AppendLine(c, $"- Api: idle activations collected after {s.CollectionAgeSeconds:0} s (`Cluster__CollectionAge`, 15 min by default) so the soak reaches its steady state");
         text.AppendLine(c, $"- Api RSS every 10 s; first {s.WarmupSeconds:0} s left out; mean of the first third {s.FirstThirdMb:0.0} MB, of the last third {s.LastThirdMb:0.0} MB " +
             $"({s.Change * 100:+0.0;-0.0} %): **{(s.Flat ? "flat (within 10 %)" : "not flat")}**");
         text.AppendLine();

@@ -1,20 +1,31 @@
 using Backend.Api.FlowEndpoint;
+using Backend.Api.Faults;
 using Backend.Api.Sessions;
 using Backend.Api.Webhook;
+using Backend.Grains.Hosting;
+using Backend.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Metrics and traces (the endpoint's, Orleans', ASP.NET Core's), exported with OTLP when configured.
+builder.AddServiceTelemetry(FlowEndpointMetrics.MeterName);
+// The grains run in this process: a co-hosted Orleans silo (memory storage by default, PostgreSQL when configured).
+builder.AddFlowSilo();
 // The encrypted data endpoint: keys (a development key on first run), signature check, handler seam.
 builder.AddFlowEndpoint();
 // Meta's webhook: subscription check, signed deliveries, de-duplication of retries.
 builder.AddWebhook();
-// Flow sessions and accounts on grains (in memory by default, Postgres when configured), the sign-up flow, the admin API.
+// Flow sessions on grains behind the endpoint and the webhook; the admin API that issues and sends flows.
 builder.AddFlowSessions();
+// Our own faults (state not saved, database or silo unreachable) answer 503 with Retry-After, as problem details.
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<TransientFaultHandler>();
 // Liveness for load balancers and orchestrators.
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.UseRequestTimeouts();
 app.MapFlowEndpoint();
 app.MapWebhook();

@@ -52,6 +52,9 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
         Settings["FlowEndpoint:Keys:0:Pem"] = BusinessKey.ExportPkcs8PrivateKeyPem();
         Settings["Meta:AppSecret"] = AppSecret;
         Settings["Meta:WebhookVerifyToken"] = VerifyToken;
+        // The co-hosted silo on a free port and without a gateway: many Api hosts run side by side in tests.
+        Settings["Cluster:SiloPort"] = "0";
+        Settings["Cluster:GatewayPort"] = "-1";
         // Real sockets. The address goes through the host's "urls" setting: UseKestrel(port) rewrites the server's
         // addresses after the app has started binding, a race in Mvc.Testing (dotnet/aspnetcore#67714).
         UseKestrel();

@@ -12,7 +12,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
         var flow = Cli.Graph.AddFlow("Static sign up");
         var file = Cli.PathOf("sign-up.json");
         // The seed's static flow at a version Meta still publishes, so the offline check has nothing to say.
-        File.WriteAllText(file, File.ReadAllText(SharedFolder.Path("golden", "static-sign-up-flow.json"))
+        File.WriteAllText(file, File.ReadAllText(TestData.Path("golden", "static-sign-up-flow.json"))
             .Replace("\"version\": \"3.0\"", "\"version\": \"7.3\"", StringComparison.Ordinal));
         var bytes = await File.ReadAllBytesAsync(file);
 

@@ -7,8 +7,8 @@ namespace Backend.Cli.Tests;
 
 public sealed class ValidateCommandTests
 {
-    private static readonly string ValidFile = Path.Combine(SharedFolder.RepoRoot, "samples", "sign-up-flow.corrected.json");
-    private static readonly string InvalidFile = SharedFolder.Path("golden", "sign-up-flow.json");
+    private static readonly string ValidFile = Path.Combine(TestData.RepoRoot, "samples", "sign-up-flow.corrected.json");
+    private static readonly string InvalidFile = TestData.Path("golden", "sign-up-flow.json");
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
     {

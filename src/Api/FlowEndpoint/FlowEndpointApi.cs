@@ -76,6 +76,10 @@ public static class FlowEndpointApi
     {
         http.Response.StatusCode = result.Status;
         http.Response.ContentType = result.ContentType;
+        if (result.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = Faults.TransientFault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return result.Body is null ? Task.CompletedTask : http.Response.WriteAsync(result.Body, http.RequestAborted);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Backend.Api.Faults;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Security;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,12 @@ internal sealed partial class FlowEndpointPipeline(
         {
             var status = ex.Error == FlowRequestError.DecryptionFailed ? CannotDecrypt : StatusCodes.Status400BadRequest;
             result = Refuse(flow, status, ex.Message);
+        }
+        catch (Exception ex) when (TransientFault.Is(ex))
+        {
+            // Nothing was answered from unsaved state: Meta retries, and the retry re-reads what was saved.
+            LogUnavailable(logger, flow, kind, ex.GetType().Name);
+            result = new FlowEndpointResult(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable; retry.", PlainText);
         }
         metrics.Record(flow, kind, result.Status, Stopwatch.GetElapsedTime(started));
         return result;
@@ -131,6 +138,9 @@ internal sealed partial class FlowEndpointPipeline(
 
     [LoggerMessage(13, LogLevel.Error, "Flow {Flow} {Kind} on screen {Screen} not handled: {Reason}")]
     private static partial void LogNotHandled(ILogger logger, string flow, string kind, string? screen, string reason);
+
+    [LoggerMessage(15, LogLevel.Warning, "Flow {Flow} {Kind} answered 503: {ExceptionType}")]
+    private static partial void LogUnavailable(ILogger logger, string flow, string kind, string exceptionType);
 
     [LoggerMessage(14, LogLevel.Warning, "Flow {Flow}: Meta reported {ErrorKey} on screen {Screen} (token {TokenFingerprint})")]
     private static partial void LogErrorNotification(ILogger logger, string flow, string errorKey, string? screen, string tokenFingerprint);

@@ -2,7 +2,6 @@ using Backend.Api.Webhook;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Webhooks;
 using Backend.Grains;
-using Backend.Runtime;
 
 namespace Backend.Api.Sessions;
 
@@ -11,7 +10,7 @@ internal sealed partial class GrainFlowCompletionSink(IGrainFactory grains, ILog
 {
     public async ValueTask OnCompletedAsync(FlowCompletion completion, CancellationToken cancellationToken)
     {
-        var result = await grains.GetGrain<IFlowSessionGrain>(completion.FlowToken)
+        var result = await grains.GetFlowSession(completion.FlowToken)
             .Complete(new FlowCompletionReport(completion.MessageId, completion.Response, completion.From, completion.Timestamp))
             .WaitAsync(cancellationToken);
         LogCompletion(logger, FlowTokenFingerprint.Of(completion.FlowToken), result.Outcome);

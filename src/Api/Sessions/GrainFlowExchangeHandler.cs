@@ -1,7 +1,6 @@
 using Backend.Api.FlowEndpoint;
 using Backend.Flows.Endpoint;
 using Backend.Grains;
-using Backend.Runtime;
 
 namespace Backend.Api.Sessions;
 
@@ -10,9 +9,7 @@ internal sealed class GrainFlowExchangeHandler(IGrainFactory grains) : IFlowExch
 {
     public async ValueTask<FlowExchangeOutcome> HandleAsync(string flowName, DataExchangeRequest request, CancellationToken cancellationToken)
     {
-        var result = await grains.GetGrain<IFlowSessionGrain>(request.FlowToken)
-            .Handle(new FlowStep(flowName, request.Action, request.Screen, request.Data, request.FlowTokenSignature))
-            .WaitAsync(cancellationToken);
+        var result = await grains.GetFlowSession(request.FlowToken).Handle(new FlowStep(flowName, request), cancellationToken);
         return result.Outcome switch
         {
             FlowStepOutcome.Answered => new FlowExchangeOutcome.Respond(new SerializedFlowResponse(result.ResponseJson!)),
@@ -25,7 +22,7 @@ internal sealed class GrainFlowExchangeHandler(IGrainFactory grains) : IFlowExch
     {
         if (!string.IsNullOrEmpty(notification.FlowToken))
         {
-            await grains.GetGrain<IFlowSessionGrain>(notification.FlowToken)
+            await grains.GetFlowSession(notification.FlowToken)
                 .RecordError(new FlowErrorReport(flowName, notification.ErrorKey, notification.ErrorMessage, notification.Screen))
                 .WaitAsync(cancellationToken);
         }

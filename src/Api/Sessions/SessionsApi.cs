@@ -7,7 +7,6 @@ using Backend.Api.Webhook;
 using Backend.Flows.Graph;
 using Backend.Grains;
 using Backend.Grains.Sessions;
-using Backend.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Api.Sessions;
@@ -66,10 +65,9 @@ public sealed record SentSession(string FlowToken, string FlowName, DateTimeOffs
 /// </summary>
 public static partial class SessionsApi
 {
-    /// <summary>Registers the grains (sessions, accounts, the sign-up flow) and wires the endpoint and webhook to them.</summary>
+    /// <summary>Wires the endpoint and the webhook to the session grains, and registers the admin API's settings.</summary>
     public static IHostApplicationBuilder AddFlowSessions(this IHostApplicationBuilder builder)
     {
-        builder.AddFlowGrains();
         builder.Services.AddSingleton<IFlowExchangeHandler, GrainFlowExchangeHandler>();
         builder.Services.AddSingleton<IFlowCompletionSink, GrainFlowCompletionSink>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
@@ -125,7 +123,7 @@ public static partial class SessionsApi
         catch (GraphApiException ex)
         {
             // The token was never delivered: close it so it cannot be used.
-            await grains.GetGrain<IFlowSessionGrain>(issued!.FlowToken).Invalidate("the flow message could not be sent");
+            await grains.GetFlowSession(issued!.FlowToken).Invalidate("the flow message could not be sent");
             return TypedResults.Problem($"Meta refused the message: {ex.Message}", statusCode: StatusCodes.Status502BadGateway);
         }
     }
@@ -149,7 +147,7 @@ public static partial class SessionsApi
         {
             return (null, null, TypedResults.Problem(string.Join(" ", problems), statusCode: StatusCodes.Status400BadRequest));
         }
-        var snapshot = await grains.GetGrain<IFlowSessionGrain>(token).Issue(new FlowSessionIssue(name, request.To, sessions.Lifetime));
+        var snapshot = await grains.GetFlowSession(token).Issue(new FlowSessionIssue(name, request.To, sessions.Lifetime));
         return (new IssuedSession(token, name, snapshot.ExpiresAt, message.ToRequestBody()), message, null);
     }
 
@@ -175,13 +173,13 @@ public static partial class SessionsApi
 
     private static async Task<IResult> GetAsync(string token, IGrainFactory grains)
     {
-        var snapshot = await grains.GetGrain<IFlowSessionGrain>(token).Get();
+        var snapshot = await grains.GetFlowSession(token).Get();
         return snapshot is null ? TypedResults.NotFound() : TypedResults.Ok(snapshot);
     }
 
     private static async Task<IResult> InvalidateAsync(string token, IGrainFactory grains)
     {
-        var session = grains.GetGrain<IFlowSessionGrain>(token);
+        var session = grains.GetFlowSession(token);
         if (await session.Get() is null)
         {
             return TypedResults.NotFound();

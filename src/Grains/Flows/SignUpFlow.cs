@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Backend.Flows.Endpoint;
 using Backend.Flows.FlowJson;
 using Backend.Flows.Routing;
-using Backend.Runtime;
+using Orleans.Storage;
 
 namespace Backend.Grains.Flows;
 
@@ -10,14 +10,17 @@ namespace Backend.Grains.Flows;
 /// The seeds' sign-up and login flow. Handlers as in PyWa's example: first matching route wins, in this order.
 /// Passwords never leave the request: they are hashed by <see cref="IUserGrain"/> and never echoed back.
 /// </summary>
-public sealed class SignUpFlow : FlowDefinition
+public sealed class SignUpFlow(IGrainFactory grains) : FlowDefinition
 {
     /// <summary>The flow's endpoint name: <c>POST /flows/sign_up</c>.</summary>
     public const string FlowName = "sign_up";
 
+    /// <summary>The Flow JSON the product serves (also for tools that upload it without hosting the flow).</summary>
+    public static FlowJsonDocument Json { get; } = SignUpFlowJson.Build(SignUpFlowVariant.Product);
+
     public override string Name => FlowName;
 
-    public override FlowJsonDocument FlowJson { get; } = SignUpFlowJson.Build(SignUpFlowVariant.Product);
+    public override FlowJsonDocument FlowJson => Json;
 
     // The golden (3.0) flow cannot declare `sensitive`; the product treats these as sensitive in every variant.
     protected override IEnumerable<string> AdditionalSensitiveFields => ["password", "confirm_password"];
@@ -25,7 +28,7 @@ public sealed class SignUpFlow : FlowDefinition
     protected override void Configure(FlowRouter router) => router
         .On(FlowRequestAction.Init, null, c => c.Screen("START", []))
         .OnSubmit("SIGN_UP", InvalidEmail, when: c => !EmailAddress.IsPlausible(c.Text("email")))
-        .OnSubmit("SIGN_UP", AlreadyRegistered, when: async c => await User(c).Exists())
+        .OnSubmit("SIGN_UP", AlreadyRegistered, when: async c => await User(c).IsTakenByAnother(c.FlowToken))
         .OnSubmit("SIGN_UP", c => SignUpAgain(c, "Passwords do not match"), when: c => c.Text("password") != c.Text("confirm_password"))
         .OnSubmit("SIGN_UP", c => SignUpAgain(c, "Password must contain at least one number"), when: c => !c.Text("password").Any(char.IsAsciiDigit))
         .OnSubmit("SIGN_UP", Register)
@@ -33,13 +36,12 @@ public sealed class SignUpFlow : FlowDefinition
         .OnSubmit("LOGIN", c => Login(c, "Incorrect password"), when: async c => !await User(c).VerifyPassword(c.Text("password")))
         .OnSubmit("LOGIN", c => c.Screen("LOGIN_SUCCESS", []));
 
-    private static IUserGrain User(FlowRequestContext context) =>
-        context.Service<IGrainFactory>().GetGrain<IUserGrain>(EmailAddress.Normalize(context.Text("email")));
+    private IUserGrain User(FlowRequestContext context) => grains.GetUser(context.Text("email"));
 
     private static ValueTask<FlowResponse> AlreadyRegistered(FlowRequestContext context) =>
         Login(context, "You are already registered. Please login");
 
-    private static async ValueTask<FlowResponse> Register(FlowRequestContext context)
+    private async ValueTask<FlowResponse> Register(FlowRequestContext context)
     {
         var registration = new Registration(context.Text("first_name"), context.Text("last_name"), context.Text("email"),
             context.Text("password"), RequestId: context.FlowToken);
@@ -50,7 +52,7 @@ public sealed class SignUpFlow : FlowDefinition
             : await Login(context, errorMessage: null);
     }
 
-    // A stale activation (another node wrote the account first) is dropped by the runtime; the retry re-reads.
+    // Another activation wrote the account first (a cluster healing from a partition): the retry re-reads it.
     private static async Task<T> RetryOnce<T>(Func<Task<T>> call)
     {
         try

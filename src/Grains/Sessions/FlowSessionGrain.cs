@@ -2,16 +2,18 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Routing;
-using Backend.Runtime;
+using Backend.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Grains.Sessions;
 
 /// <summary>
-/// A flow session, keyed by flow token. Requests run one at a time (the runtime's turns), so a user's double tap
-/// cannot run two handlers over the same state. What the user typed is kept only for fields the flow does not
-/// mark sensitive; the response is recorded by screen and error message, never by data.
+/// A flow session, keyed by the hash of its flow token (<see cref="FlowSessionKey"/>). Requests run one at a time
+/// (Orleans' turns), so a user's double tap cannot run two handlers over the same state. What the user typed is
+/// kept only for fields the flow does not mark sensitive; the response is recorded by screen and error message,
+/// never by data. An answer is returned only after the state it reflects is saved; a failed save drops the
+/// activation (<see cref="SavedState{T}"/>), so the next call re-reads what was really saved.
 /// </summary>
 [GrainType("flow-session")]
 public sealed partial class FlowSessionGrain(
@@ -19,16 +21,18 @@ public sealed partial class FlowSessionGrain(
     FlowCatalog flows,
     IOptions<FlowSessionOptions> options,
     TimeProvider time,
-    IServiceProvider services,
     ILogger<FlowSessionGrain> logger) : Grain, IFlowSessionGrain
 {
-    private string Token => this.GetPrimaryKeyString();
+    private readonly SavedState<FlowSessionState> _saved = new(session);
+
+    private string Key => this.GetPrimaryKeyString();
 
     private FlowSessionState State => session.State;
 
     public async Task<FlowSessionSnapshot> Issue(FlowSessionIssue issue)
     {
         ArgumentNullException.ThrowIfNull(issue);
+        _saved.ThrowIfStale();
         if (flows.Find(issue.FlowName) is null)
         {
             throw new ArgumentException($"No flow is named '{issue.FlowName}'.", nameof(issue));
@@ -46,15 +50,20 @@ public sealed partial class FlowSessionGrain(
                 UpdatedAt = now,
                 ExpiresAt = now + (issue.Lifetime > TimeSpan.Zero ? issue.Lifetime : options.Value.Lifetime),
             };
-            await session.WriteStateAsync();
+            await _saved.SaveAsync(this);
             LogIssued(logger, issue.FlowName, Fingerprint);
         }
         return Snapshot();
     }
 
-    public async Task<FlowStepResult> Handle(FlowStep step)
+    public async Task<FlowStepResult> Handle(FlowStep step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
+        _saved.ThrowIfStale();
+        if (FlowSessionKey.Of(step.Request.FlowToken) != Key)
+        {
+            throw new ArgumentException("The step's flow token does not belong to this session.", nameof(step));
+        }
         var settings = options.Value;
         var definition = flows.Find(step.FlowName);
         if (definition is null)
@@ -80,7 +89,7 @@ public sealed partial class FlowSessionGrain(
         {
             State.Status = FlowSessionStatus.Expired;
             State.UpdatedAt = now;
-            await session.WriteStateAsync();
+            await _saved.SaveAsync(this);
         }
         if (State.Status is not (FlowSessionStatus.Sent or FlowSessionStatus.Open))
         {
@@ -88,29 +97,29 @@ public sealed partial class FlowSessionGrain(
             return Invalid();
         }
 
-        var request = new DataExchangeRequest("3.0", step.Action, step.Screen, step.Data, Token, step.FlowTokenSignature);
+        var request = step.Request;
         FlowResponse? response;
         try
         {
-            response = await definition.Router.RouteAsync(new FlowRequestContext(step.FlowName, request, services, CancellationToken.None));
+            response = await definition.Router.RouteAsync(new FlowRequestContext(step.FlowName, request, ServiceProvider, cancellationToken));
         }
         catch (FlowTokenInvalidatedException invalidated)
         {
             State.Status = FlowSessionStatus.Invalidated;
             State.InvalidationReason = "invalidated by the flow's handler";
             Record(step, now, FlowStepOutcome.TokenInvalid, next: null, error: invalidated.UserMessage);
-            await session.WriteStateAsync();
+            await _saved.SaveAsync(this);
             return new FlowStepResult(FlowStepOutcome.TokenInvalid, Message: invalidated.UserMessage);
         }
         if (response is null)
         {
-            var reason = $"No handler of flow '{step.FlowName}' matches {step.Action} on screen '{step.Screen}'.";
-            LogUnhandled(logger, step.FlowName, step.Action, step.Screen, Fingerprint);
+            var reason = $"No handler of flow '{step.FlowName}' matches {request.Action} on screen '{request.Screen}'.";
+            LogUnhandled(logger, step.FlowName, request.Action, request.Screen, Fingerprint);
             return new FlowStepResult(FlowStepOutcome.NotHandled, Message: reason);
         }
 
         State.Status = FlowSessionStatus.Open;
-        Collect(step.Data, definition.SensitiveFields);
+        Collect(request.Data, definition.SensitiveFields);
         var (next, error) = response switch
         {
             NextScreenResponse screen => (screen.Screen, screen.ErrorMessage),
@@ -119,25 +128,27 @@ public sealed partial class FlowSessionGrain(
         };
         State.CurrentScreen = next ?? State.CurrentScreen;
         Record(step, now, FlowStepOutcome.Answered, next, error);
-        await session.WriteStateAsync();
+        await _saved.SaveAsync(this);
         return new FlowStepResult(FlowStepOutcome.Answered, Encoding.UTF8.GetString(response.ToUtf8Json()));
     }
 
     public async Task RecordError(FlowErrorReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        _saved.ThrowIfStale();
         // Logged by the endpoint, which sees every notification (with or without a token); counted here.
         if (session.RecordExists)
         {
             // Counted for the dashboard; the screen, data and status stay as they are.
             State.ErrorNotifications++;
-            await session.WriteStateAsync();
+            await _saved.SaveAsync(this);
         }
     }
 
     public async Task<FlowCompletionResult> Complete(FlowCompletionReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        _saved.ThrowIfStale();
         if (!session.RecordExists)
         {
             LogRefused(logger, "?", Fingerprint, "completion for an unknown session");
@@ -161,13 +172,14 @@ public sealed partial class FlowSessionGrain(
         State.UpdatedAt = time.GetUtcNow();
         State.CompletionMessageId = report.MessageId;
         State.CompletionResponse = kept;
-        await session.WriteStateAsync();
+        await _saved.SaveAsync(this);
         LogCompleted(logger, State.FlowName, Fingerprint);
         return new FlowCompletionResult(FlowCompletionOutcome.Completed);
     }
 
     public async Task Invalidate(string reason)
     {
+        _saved.ThrowIfStale();
         if (!session.RecordExists || State.Status is FlowSessionStatus.Completed or FlowSessionStatus.Invalidated)
         {
             return;
@@ -175,10 +187,14 @@ public sealed partial class FlowSessionGrain(
         State.Status = FlowSessionStatus.Invalidated;
         State.InvalidationReason = reason;
         State.UpdatedAt = time.GetUtcNow();
-        await session.WriteStateAsync();
+        await _saved.SaveAsync(this);
     }
 
-    public Task<FlowSessionSnapshot?> Get() => Task.FromResult(session.RecordExists ? Snapshot() : null);
+    public Task<FlowSessionSnapshot?> Get()
+    {
+        _saved.ThrowIfStale();
+        return Task.FromResult(session.RecordExists ? Snapshot() : null);
+    }
 
     private FlowStepResult Invalid() => new(FlowStepOutcome.TokenInvalid, Message: options.Value.InvalidTokenMessage);
 
@@ -195,7 +211,7 @@ public sealed partial class FlowSessionGrain(
 
     private void Record(FlowStep step, DateTimeOffset at, FlowStepOutcome outcome, string? next, string? error)
     {
-        State.History.Add(new FlowStepRecord(at, step.Action, step.Screen, outcome, next, error));
+        State.History.Add(new FlowStepRecord(at, step.Request.Action, step.Request.Screen, outcome, next, error));
         var excess = State.History.Count - options.Value.HistoryLimit;
         if (excess > 0)
         {
@@ -205,12 +221,12 @@ public sealed partial class FlowSessionGrain(
     }
 
     private FlowSessionSnapshot Snapshot() => new(
-        Token, State.FlowName, State.Status, State.Recipient, State.CurrentScreen,
+        Key, State.FlowName, State.Status, State.Recipient, State.CurrentScreen,
         (JsonObject)State.Collected.DeepClone(), [.. State.History], State.ErrorNotifications,
         State.CreatedAt, State.UpdatedAt, State.ExpiresAt, State.CompletedAt,
         State.CompletionResponse?.DeepClone() as JsonObject);
 
-    private string Fingerprint => FlowTokenFingerprint.Of(Token);
+    private string Fingerprint => FlowSessionKey.Fingerprint(Key);
 
     [LoggerMessage(100, LogLevel.Information, "Flow {Flow}: issued session {TokenFingerprint}")]
     private static partial void LogIssued(ILogger logger, string flow, string tokenFingerprint);

@@ -36,12 +36,14 @@ public sealed class SignUpDatabase : IAsyncLifetime
         return (await command.ExecuteScalarAsync()) as string ?? "";
     }
 
-    public async Task<long> CountAsync(string grainType)
+    /// <summary>Stored accounts whose email starts with <paramref name="emailPrefix"/> (tests of a class share the database).</summary>
+    public async Task<long> CountAccountsAsync(string emailPrefix)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM grain_state WHERE grain_type = $1 AND payload IS NOT NULL", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = grainType });
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM grain_state WHERE grain_type = 'user' AND starts_with(payload->>'email', $1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = emailPrefix });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
@@ -64,8 +66,8 @@ public sealed class ProductApi : IDisposable
         Factory = businessKey is null ? new FlowsApiFactory() : FlowsApiFactory.WithKey(businessKey);
         Factory.UseTestHandler = false;
         Factory.UseTestSink = false;
-        Factory.Settings["GrainRuntime:Storage"] = "Postgres";
-        Factory.Settings["GrainRuntime:ConnectionString"] = connectionString;
+        Factory.Settings["Cluster:Storage"] = "Postgres";
+        Factory.Settings["Cluster:ConnectionString"] = connectionString;
         Factory.Settings["Admin:Token"] = AdminToken;
         configure?.Invoke(Factory);
         var http = Factory.Http();

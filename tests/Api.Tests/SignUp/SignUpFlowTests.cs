@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Backend.Grains;
-using Backend.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backend.Api.Tests.SignUp;
@@ -47,11 +46,25 @@ public sealed class SignUpFlowTests(SignUpDatabase database) : IClassFixture<Sig
         AssertAnswer(await _api.SignUpAsync(token, "Ana", "Silva", email, "S3cret-pass"), "LOGIN",
             $$"""{"email_initial_value":"{{email}}","password_initial_value":""}""");
 
-        var user = _api.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(EmailAddress.Normalize(email));
+        var user = _api.Factory.Services.GetRequiredService<IGrainFactory>().GetUser(email);
         var profile = await user.GetProfile();
         Assert.Equal(("Ana", "Silva", email), (profile!.FirstName, profile.LastName, profile.Email));
         Assert.True(await user.VerifyPassword("S3cret-pass"));
         Assert.Contains("pbkdf2-sha256$100000$", await database.AllStoredStateAsync());
+    }
+
+    [Fact]
+    public async Task ASignUpSentAgainWithTheSameTokenGetsTheSameAnswer()
+    {
+        var token = await _api.IssueAsync();
+        var email = $"again-{Guid.NewGuid():N}@example.com";
+
+        var first = await _api.SignUpAsync(token, "Ana", "Silva", email, "S3cret-pass");
+        var again = await _api.SignUpAsync(token, "Ana", "Silva", email, "S3cret-pass");
+
+        var login = $$"""{"email_initial_value":"{{email}}","password_initial_value":""}""";
+        AssertAnswer(first, "LOGIN", login);
+        AssertAnswer(again, "LOGIN", login);
     }
 
     [Fact]
@@ -84,7 +97,7 @@ public sealed class SignUpFlowTests(SignUpDatabase database) : IClassFixture<Sig
 
         AssertAnswer(await _api.SignUpAsync(token, "Ana", "Silva", email, "S3cret-pass", confirm: "S3cret-pasz"), "SIGN_UP",
             $$"""{"first_name_initial_value":"Ana","last_name_initial_value":"Silva","email_initial_value":"{{email}}","password_initial_value":"","confirm_password_initial_value":"","error_message":"Passwords do not match"}""");
-        Assert.Null(await _api.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(EmailAddress.Normalize(email)).GetProfile());
+        Assert.Null(await _api.Factory.Services.GetRequiredService<IGrainFactory>().GetUser(email).GetProfile());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class GoldenFlowTests
 {
     public static TheoryData<string> GoldenFiles => new() { "static-sign-up-flow.json", "dynamic-sign-up-flow.json", "sign-up-flow.json" };
 
-    private static string Golden(string file) => File.ReadAllText(SharedFolder.Path("golden", file));
+    private static string Golden(string file) => File.ReadAllText(TestData.Path("golden", file));
 
     [Theory]
     [InlineData("static-sign-up-flow.json")]

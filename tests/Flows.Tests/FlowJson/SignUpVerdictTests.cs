@@ -7,7 +7,7 @@ namespace Backend.Flows.Tests.FlowJson;
 public sealed class SignUpVerdictTests
 {
     private static FlowValidationResult ValidateGolden(string file) =>
-        FlowJsonValidator.Validate(File.ReadAllText(SharedFolder.Path("golden", file)));
+        FlowJsonValidator.Validate(File.ReadAllText(TestData.Path("golden", file)));
 
     [Theory]
     [InlineData("static-sign-up-flow.json")]
@@ -59,7 +59,7 @@ public sealed class SignUpVerdictTests
     [Fact]
     public void ShippedCorrectedSampleIsTheBuilderFlowAndPasses()
     {
-        var sample = File.ReadAllText(Path.Combine(SharedFolder.RepoRoot, "samples", "sign-up-flow.corrected.json"));
+        var sample = File.ReadAllText(Path.Combine(TestData.RepoRoot, "samples", "sign-up-flow.corrected.json"));
 
         Assert.Equal(FlowJsonSerializer.Serialize(SeedFlows.SignUpCorrected()), sample.TrimEnd());
         Assert.True(FlowJsonValidator.Validate(sample).IsValid);

@@ -111,7 +111,7 @@ public sealed class ValidatorRuleTests
 
     private static JsonObject Endpoint() => JsonNode.Parse(FlowJsonSerializer.Serialize(EndpointFlow()))!.AsObject();
 
-    private static JsonObject Static30() => JsonNode.Parse(File.ReadAllText(SharedFolder.Path("golden", "static-sign-up-flow.json")))!.AsObject();
+    private static JsonObject Static30() => JsonNode.Parse(File.ReadAllText(TestData.Path("golden", "static-sign-up-flow.json")))!.AsObject();
 
     [Fact]
     public void EndpointFlowPassesWithoutFindings()

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Backend.TestSupport.Meta;
 
-/// <summary>An exchange recorded against Meta's reference endpoint (<c>shared/protocol/vectors/meta-node</c>).</summary>
+/// <summary>An exchange recorded against Meta's reference endpoint (<c>tests/TestData/vectors/meta-node</c>).</summary>
 public sealed record RecordedExchange(
     string Name,
     string RequestPlaintext,
@@ -16,7 +16,7 @@ public sealed record RecordedExchange(
     string DecryptedResponse)
 {
     /// <summary>The folder of the recorded exchanges and their test key.</summary>
-    public static string Folder => SharedFolder.Path("protocol", "vectors", "meta-node");
+    public static string Folder => TestData.Path("vectors", "meta-node");
 
     /// <summary>The test key of Meta's reference endpoint (legacy encrypted PEM).</summary>
     public static string PrivateKeyPem => File.ReadAllText(Path.Combine(Folder, "private.pem"));

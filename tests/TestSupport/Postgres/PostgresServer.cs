@@ -69,6 +69,28 @@ public sealed class PostgresServer
         }
     }
 
+    /// <summary>
+    /// A server of the caller's own, not shared with other tests, that it may stop and start again
+    /// (<see cref="StopAsync"/>, <see cref="StartAsync"/>) to play a database outage. Removed when the process ends.
+    /// </summary>
+    public static async Task<PostgresServer> StartPrivateAsync()
+    {
+        var cluster = await LocalCluster.StartAsync().ConfigureAwait(false);
+        return new PostgresServer(cluster.ConnectionString("postgres"), cluster);
+    }
+
+    /// <summary>
+    /// Stops a private server (<c>pg_ctl -m fast</c>): open connections break, new ones are refused. Not a crash:
+    /// the throwaway servers run with <c>synchronous_commit=off</c>, and a crash would lose commits the database
+    /// itself had acknowledged.
+    /// </summary>
+    public Task StopAsync() => Private.PauseAsync();
+
+    /// <summary>Starts a stopped private server again on the same port, with the same data.</summary>
+    public Task StartAsync() => Private.ResumeAsync();
+
+    private LocalCluster Private => _cluster ?? throw new InvalidOperationException("Only a server this process started can be stopped.");
+
     /// <summary>Creates an empty database with a unique name; dispose it to drop it.</summary>
     /// <param name="purpose">A short label that makes the name readable, e.g. the test class.</param>
     public async Task<PostgresDatabase> CreateDatabaseAsync(string purpose = "test")
@@ -129,7 +151,7 @@ public sealed class PostgresServer
             RemoveAbandonedClusters(binaries);
             var folder = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
             await File.WriteAllTextAsync(Path.Combine(folder, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            var sockets = Directory.CreateDirectory(Path.Combine(folder, "sockets")).FullName;
+            Directory.CreateDirectory(Path.Combine(folder, "sockets"));
             if (RunsAsRoot)
             {
                 await RunAsync("chown", ["-R", "postgres:postgres", folder], asPostgres: false).ConfigureAwait(false);
@@ -144,13 +166,7 @@ public sealed class PostgresServer
                 var cluster = new LocalCluster(folder, binaries, FreePort());
                 try
                 {
-                    await RunAsync(Path.Combine(binaries, "pg_ctl"),
-                    [
-                        "-D", cluster.DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
-                        "-o", $"-p {cluster._port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off " +
-                              "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB",
-                        "start",
-                    ], asPostgres: true).ConfigureAwait(false);
+                    await cluster.ResumeAsync().ConfigureAwait(false);
                     cluster.StartWatchdog();
                     return cluster;
                 }
@@ -160,6 +176,16 @@ public sealed class PostgresServer
                 }
             }
         }
+
+        public Task ResumeAsync() => RunAsync(Path.Combine(_binaries, "pg_ctl"),
+        [
+            "-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {_port} -k {Path.Combine(_folder, "sockets")} -c listen_addresses=127.0.0.1 -c fsync=off " +
+                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB",
+            "start",
+        ], asPostgres: true);
+
+        public Task PauseAsync() => RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", DataFolder, "-m", "fast", "-w", "stop"], asPostgres: true);
 
         private void Stop(bool removeFolder)
         {

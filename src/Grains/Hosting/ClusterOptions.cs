@@ -1,0 +1,103 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Backend.Grains.Hosting;
+
+/// <summary>Where grain state is kept.</summary>
+public enum GrainStorageKind
+{
+    /// <summary>In the silos' memory; lost when they stop. The single-process default.</summary>
+    Memory,
+
+    /// <summary>PostgreSQL (table <c>grain_state</c>), required for more than one process or to survive restarts.</summary>
+    Postgres,
+}
+
+/// <summary>
+/// Settings of the silo: identity, ports, storage, timeouts (section <c>Cluster</c>). Read when the host is
+/// built (Orleans is configured before the container exists) and validated then, with messages that never echo
+/// the connection string.
+/// </summary>
+public sealed class ClusterOptions : IValidatableObject
+{
+    public const string Section = "Cluster";
+
+    /// <summary>Separates deployments sharing one database (Orleans' service id; grain state is keyed by it).</summary>
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string ServiceId { get; set; } = "backend";
+
+    /// <summary>Separates clusters of one deployment (Orleans' cluster id; e.g. blue and green).</summary>
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string ClusterId { get; set; } = "dev";
+
+    /// <summary>Silo-to-silo port. 0 picks a free port (tests, several processes on one machine).</summary>
+    [Range(0, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port Orleans clients connect to. 0 picks a free port; -1 runs no gateway.</summary>
+    [Range(-1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Where grain state is kept.</summary>
+    public GrainStorageKind Storage { get; set; } = GrainStorageKind.Memory;
+
+    /// <summary>Npgsql connection string; required with <see cref="GrainStorageKind.Postgres"/>. Never logged.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>An activation idle this long is collected. Flow sessions are short-lived (Orleans' default is 2 hours).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a grain call may take before it fails (Orleans' response timeout, 30 s by default). Below the
+    /// endpoint's deadline (<c>FlowEndpoint:RequestTimeout</c>, 8 s) so that a lost call is answered in time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(7);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Storage == GrainStorageKind.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(ConnectionString))
+            {
+                yield return new ValidationResult($"{Section}:ConnectionString is required when {Section}:Storage is Postgres.");
+            }
+            else if (!IsConnectionString(ConnectionString))
+            {
+                yield return new ValidationResult($"{Section}:ConnectionString is not a valid Npgsql connection string.");
+            }
+        }
+    }
+
+    /// <summary>Binds the section over the defaults and validates it.</summary>
+    /// <exception cref="OptionsValidationException">A setting is out of range or missing; the message lists them all.</exception>
+    public static ClusterOptions From(IConfiguration configuration)
+    {
+        var options = new ClusterOptions();
+        configuration.GetSection(Section).Bind(options);
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            var failures = results.Select(r => r.MemberNames.Any() ? $"{Section}:{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}" : r.ErrorMessage ?? "")
+                .ToArray();
+            throw new OptionsValidationException(Section, typeof(ClusterOptions), failures);
+        }
+        return options;
+    }
+
+    private static bool IsConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using Backend.Flows.Routing;
+using Backend.Grains.Accounts;
+using Backend.Grains.Flows;
+using Backend.Grains.Sessions;
+using Backend.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+
+namespace Backend.Grains.Hosting;
+
+/// <summary>Settings of accounts (section <c>Accounts</c>).</summary>
+public sealed class AccountOptions
+{
+    public const string Section = "Accounts";
+
+    /// <summary>PBKDF2-SHA256 iterations of new password hashes; existing hashes keep theirs.</summary>
+    [System.ComponentModel.DataAnnotations.Range(PasswordHasher.MinimumIterations, 10_000_000)]
+    public int PasswordIterations { get; set; } = PasswordHasher.MinimumIterations;
+}
+
+/// <summary>Hosts the grains: the silo, its storage, and what the grains need.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Runs an Orleans silo in this host with the <c>Cluster</c> settings: localhost clustering (one silo),
+    /// memory or PostgreSQL grain storage, timeouts below the endpoint's deadline, and the grains' services
+    /// (<see cref="AddFlowGrains"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddFlowSilo(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var cluster = ClusterOptions.From(builder.Configuration);
+        builder.AddFlowGrains();
+        builder.UseOrleans(silo =>
+        {
+            var siloPort = cluster.SiloPort == 0 ? FreePort() : cluster.SiloPort;
+            var gatewayPort = cluster.GatewayPort switch { 0 => FreePort(), -1 => 0, var port => port };
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            silo.AddFlowStorage(cluster);
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = cluster.CollectionAge);
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// The grains' services: session and account settings (validated at start), the password hasher, the
+    /// flow catalog and the seeds' sign-up flow. More flows are added with <see cref="AddFlow{TFlow}"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddFlowGrains(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<FlowSessionOptions>().BindConfiguration(FlowSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<AccountOptions>>().Value.PasswordIterations));
+        builder.Services.TryAddSingleton<FlowCatalog>();
+        builder.AddFlow<SignUpFlow>();
+        return builder;
+    }
+
+    /// <summary>Registers a flow definition (served at <c>/flows/{its name}</c>); its constructor takes services.</summary>
+    public static IHostApplicationBuilder AddFlow<TFlow>(this IHostApplicationBuilder builder)
+        where TFlow : FlowDefinition
+    {
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<FlowDefinition, TFlow>());
+        return builder;
+    }
+
+    /// <summary>The default grain storage of <paramref name="cluster"/>: Orleans' memory storage, or PostgreSQL.</summary>
+    public static ISiloBuilder AddFlowStorage(this ISiloBuilder silo, ClusterOptions cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (cluster.Storage == GrainStorageKind.Memory)
+        {
+            return silo.AddMemoryGrainStorageAsDefault();
+        }
+        silo.Services.TryAddSingleton(_ => BuildDataSource(cluster.ConnectionString!));
+        silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new PostgresGrainStorage(
+            cluster.ServiceId, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>()));
+        return silo;
+    }
+
+    private static NpgsqlDataSource BuildDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run all the time: let Npgsql prepare them once per connection.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+        return builder.Build();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

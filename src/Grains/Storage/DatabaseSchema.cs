@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Backend.Grains.Storage;
+
+/// <summary>
+/// The product's tables in PostgreSQL and their versioned migrations. Each start takes a transaction-scoped
+/// advisory lock, reads the applied version from <c>schema_version</c> and applies what is missing in the same
+/// transaction, so any number of processes may start at once, a second start changes nothing, and a failed
+/// migration leaves the previous version intact. Migrations are only ever appended.
+/// </summary>
+/// <remarks>
+/// One database serves grain state and (with the cluster) Orleans membership; both live here, distinguished by
+/// <c>service_id</c> (one deployment) and, for membership, the cluster id.
+/// </remarks>
+public static partial class DatabaseSchema
+{
+    // Arbitrary constant shared by every process of the product ("flowsdb\0" in ASCII).
+    private const long AdvisoryLockKey = 0x666c_6f77_7364_6200;
+
+    private static readonly string[] Migrations =
+    [
+        // 1: grain state, one row per grain and state name, the state as plain JSON.
+        """
+        CREATE TABLE grain_state (
+            service_id  text        NOT NULL,
+            grain_type  text        NOT NULL,
+            grain_key   text        NOT NULL,
+            state_name  text        NOT NULL,
+            version     bigint      NOT NULL,
+            payload     jsonb       NULL,
+            created_at  timestamptz NOT NULL DEFAULT now(),
+            updated_at  timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (service_id, grain_type, grain_key, state_name)
+        );
+        COMMENT ON TABLE grain_state IS 'Orleans grain state (src/Grains/Storage/PostgresGrainStorage.cs)';
+        COMMENT ON COLUMN grain_state.grain_key IS 'The grain key: hashes for sessions and accounts, never a flow token or an email';
+        COMMENT ON COLUMN grain_state.version IS 'ETag: incremented by every write and clear';
+        COMMENT ON COLUMN grain_state.payload IS 'The state record as JSON without .NET type names; NULL after a clear';
+        """,
+    ];
+
+    /// <summary>The schema version this code expects.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Brings the database to <see cref="CurrentVersion"/>; returns the version applied before.</summary>
+    /// <exception cref="InvalidOperationException">The database is at a newer version than this code knows.</exception>
+    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection,
+            """
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version    integer     PRIMARY KEY,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """, cancellationToken).ConfigureAwait(false);
+
+        await using var select = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_version", connection);
+        var applied = (int)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (applied > Migrations.Length)
+        {
+            throw new InvalidOperationException(
+                $"The database schema is at version {applied}, newer than this build's {Migrations.Length}: run a newer build.");
+        }
+        for (var next = applied; next < Migrations.Length; next++)
+        {
+            await ExecuteAsync(connection, Migrations[next], cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_version (version) VALUES ($1)", connection);
+            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = next + 1 });
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (applied < Migrations.Length)
+        {
+            LogMigrated(logger, applied, Migrations.Length);
+        }
+        return applied;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(200, LogLevel.Information, "Database schema migrated from version {From} to {To}")]
+    private static partial void LogMigrated(ILogger logger, int from, int to);
+}

@@ -1,0 +1,110 @@
+using Backend.Flows.FlowJson;
+using Backend.Flows.Routing;
+using Backend.Grains.Hosting;
+using Backend.TestSupport.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.TestingHost;
+
+namespace Backend.Grains.Tests;
+
+/// <summary>A one-screen flow beside the sign-up flow.</summary>
+public sealed class EchoFlow : FlowDefinition
+{
+    public override string Name => "echo";
+
+    public override FlowJsonDocument FlowJson { get; } = new()
+    {
+        Version = "7.3",
+        Screens =
+        [
+            new Screen
+            {
+                Id = "ONLY",
+                Terminal = true,
+                Layout = new Layout { Children = [new Footer { Label = "Done", OnClickAction = new CompleteAction() }] },
+            },
+        ],
+    };
+
+    protected override void Configure(FlowRouter router) => router.Default(c => c.Screen("ONLY"));
+}
+
+/// <summary>A clock the test moves.</summary>
+public sealed class AdjustableTime : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
+
+/// <summary>
+/// A real Orleans cluster of two silos (TestingHost, in process) with the product's grains and grain storage,
+/// an adjustable clock and the echo flow. Subclasses choose the storage.
+/// </summary>
+public abstract class GrainCluster : IAsyncLifetime
+{
+    private InProcessTestCluster? _cluster;
+
+    public AdjustableTime Time { get; } = new();
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Not deployed.");
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    protected abstract Task<ClusterOptions> StorageAsync();
+
+    public async Task InitializeAsync()
+    {
+        var storage = await StorageAsync();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration["FlowSessions:Lifetime"] = "01:00:00";
+            host.AddFlowGrains();
+            host.AddFlow<EchoFlow>();
+            host.Services.RemoveAll<TimeProvider>();
+            host.Services.AddSingleton<TimeProvider>(Time);
+        });
+        builder.ConfigureSilo((_, silo) => silo.AddFlowStorage(storage));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Grains on Orleans' memory storage (the single-process default).</summary>
+public sealed class MemoryGrainCluster : GrainCluster
+{
+    protected override Task<ClusterOptions> StorageAsync() => Task.FromResult(new ClusterOptions { Storage = GrainStorageKind.Memory });
+}
+
+/// <summary>Grains on PostgreSQL storage, in a database of their own.</summary>
+public sealed class PostgresGrainCluster : GrainCluster
+{
+    private PostgresDatabase? _database;
+
+    public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Not deployed.");
+
+    protected override async Task<ClusterOptions> StorageAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync("grains");
+        return new ClusterOptions { Storage = GrainStorageKind.Postgres, ConnectionString = _database.ConnectionString, ServiceId = "grain-tests" };
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
