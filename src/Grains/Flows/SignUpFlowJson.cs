@@ -6,7 +6,7 @@ namespace Backend.Grains.Flows;
 public enum SignUpFlowVariant
 {
     /// <summary>
-    /// Exactly the seed document's flow (<c>shared/golden/sign-up-flow.json</c>), version 3.0, including the
+    /// Exactly the seed document's flow (<c>tests/TestData/golden/sign-up-flow.json</c>, from the shared golden files), version 3.0, including the
     /// LOGIN → SIGN_UP link that Meta's routing rules reject.
     /// </summary>
     Seed,

@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using Backend.Flows.Endpoint;
+using Backend.Grains.Sessions;
+using Backend.Grains.Storage;
+using Backend.TestSupport.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Storage;
+
+namespace Backend.Grains.Tests.Storage;
+
+/// <summary>The PostgreSQL grain storage and its migrations, on a database of each test's own.</summary>
+public sealed class PostgresGrainStorageTests : IAsyncLifetime
+{
+    private PostgresDatabase? _database;
+    private NpgsqlDataSource? _dataSource;
+
+    private NpgsqlDataSource DataSource => _dataSource!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync("storage");
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    private PostgresGrainStorage Storage(string serviceId = "tests") =>
+        new(serviceId, DataSource, NullLogger<PostgresGrainStorage>.Instance);
+
+    private Task<int> MigrateAsync() => DatabaseSchema.MigrateAsync(DataSource, NullLogger.Instance, default);
+
+    private static GrainId SessionId(string key) => GrainId.Create("flow-session", key);
+
+    [Fact]
+    public async Task ProcessesStartingAtOnceMigrateTheSchemaExactlyOnce()
+    {
+        var before = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(MigrateAsync)));
+
+        await using var command = DataSource.CreateCommand("SELECT count(*), max(version) FROM schema_version");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((DatabaseSchema.CurrentVersion, DatabaseSchema.CurrentVersion), ((int)reader.GetInt64(0), reader.GetInt32(1)));
+        Assert.Single(before, version => version == 0); // one process migrated, the others found it done
+    }
+
+    [Fact]
+    public async Task ADatabaseNewerThanTheCodeStopsStartUpWithAClearMessage()
+    {
+        await MigrateAsync();
+        await using (var command = DataSource.CreateCommand($"INSERT INTO schema_version (version) VALUES ({DatabaseSchema.CurrentVersion + 1})"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(MigrateAsync);
+        Assert.Contains("newer than this build", refused.Message);
+    }
+
+    [Fact]
+    public async Task StateIsStoredAsPlainJsonWithoutTypeNamesAndReadBack()
+    {
+        await MigrateAsync();
+        var storage = Storage();
+        var state = new GrainState<FlowSessionState>(new FlowSessionState
+        {
+            FlowName = "sign_up",
+            Status = FlowSessionStatus.Open,
+            CurrentScreen = "LOGIN",
+            Collected = new JsonObject { ["email"] = "ana@example.com" },
+            History = [new FlowStepRecord(DateTimeOffset.UnixEpoch, FlowRequestAction.DataExchange, "SIGN_UP", FlowStepOutcome.Answered, "LOGIN", null)],
+        });
+
+        await storage.WriteStateAsync("session", SessionId("k1"), state);
+        var read = new GrainState<FlowSessionState>();
+        await storage.ReadStateAsync("session", SessionId("k1"), read);
+
+        await using var command = DataSource.CreateCommand("SELECT payload::text FROM grain_state WHERE grain_key = 'k1'");
+        var json = (string)(await command.ExecuteScalarAsync())!;
+        Assert.DoesNotContain("$type", json);
+        Assert.Equal("Open", (string?)JsonNode.Parse(json)!["status"]);
+        Assert.Equal("LOGIN", (string?)JsonNode.Parse(json)!["currentScreen"]);
+        Assert.True(read.RecordExists);
+        Assert.Equal((FlowSessionStatus.Open, "LOGIN", "ana@example.com"), (read.State!.Status, read.State.CurrentScreen, (string?)read.State.Collected["email"]!));
+        Assert.Single(read.State.History);
+    }
+
+    [Fact]
+    public async Task OfTwoFirstWritesOnlyOneWinsAndAStaleWriterIsRefused()
+    {
+        await MigrateAsync();
+        var storage = Storage();
+        var first = new GrainState<FlowSessionState>(new FlowSessionState { FlowName = "a" });
+        var second = new GrainState<FlowSessionState>(new FlowSessionState { FlowName = "b" });
+
+        await storage.WriteStateAsync("session", SessionId("race"), first);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("session", SessionId("race"), second));
+
+        var stale = new GrainState<FlowSessionState>(first.State) { ETag = first.ETag, RecordExists = true };
+        await storage.WriteStateAsync("session", SessionId("race"), first);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("session", SessionId("race"), stale));
+    }
+
+    [Fact]
+    public async Task AClearedStateReadsAsNewAndCannotBeResurrectedByAStaleWriter()
+    {
+        await MigrateAsync();
+        var storage = Storage();
+        var state = new GrainState<FlowSessionState>(new FlowSessionState { FlowName = "a" });
+        await storage.WriteStateAsync("session", SessionId("gone"), state);
+        var stale = new GrainState<FlowSessionState>(state.State) { ETag = state.ETag, RecordExists = true };
+
+        await storage.ClearStateAsync("session", SessionId("gone"), state);
+        var read = new GrainState<FlowSessionState>();
+        await storage.ReadStateAsync("session", SessionId("gone"), read);
+
+        Assert.False(read.RecordExists);
+        Assert.Equal("", read.State!.FlowName);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("session", SessionId("gone"), stale));
+    }
+
+    [Fact]
+    public async Task DeploymentsSharingADatabaseDoNotSeeEachOthersState()
+    {
+        await MigrateAsync();
+        await Storage("blue").WriteStateAsync("session", SessionId("shared"), new GrainState<FlowSessionState>(new FlowSessionState { FlowName = "blue" }));
+
+        var read = new GrainState<FlowSessionState>();
+        await Storage("green").ReadStateAsync("session", SessionId("shared"), read);
+
+        Assert.False(read.RecordExists);
+    }
+
+    [Fact]
+    public async Task AnUnreachableDatabaseIsAStateNotSavedErrorThatQuotesNoStoredValue()
+    {
+        await MigrateAsync();
+        var unreachable = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(unreachable);
+        var storage = new PostgresGrainStorage("tests", dataSource, NullLogger<PostgresGrainStorage>.Instance);
+        var state = new GrainState<FlowSessionState>(new FlowSessionState { FlowName = "secret-flow", Recipient = "15550001111" });
+
+        var failed = await Assert.ThrowsAsync<StateNotSavedException>(() => storage.WriteStateAsync("session", SessionId("down"), state));
+
+        Assert.Contains("session", failed.Message);
+        Assert.DoesNotContain("15550001111", failed.ToString());
+        Assert.Null(failed.InnerException);
+    }
+}
