@@ -52,7 +52,7 @@ public abstract class GrainCluster : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
-    protected abstract Task<ClusterOptions> StorageAsync();
+    protected abstract Task<ClusterSettings> StorageAsync();
 
     public async Task InitializeAsync()
     {
@@ -83,7 +83,7 @@ public abstract class GrainCluster : IAsyncLifetime
 /// <summary>Grains on Orleans' memory storage (the single-process default).</summary>
 public sealed class MemoryGrainCluster : GrainCluster
 {
-    protected override Task<ClusterOptions> StorageAsync() => Task.FromResult(new ClusterOptions { Storage = GrainStorageKind.Memory });
+    protected override Task<ClusterSettings> StorageAsync() => Task.FromResult(new ClusterSettings { Storage = GrainStorageKind.Memory });
 }
 
 /// <summary>Grains on PostgreSQL storage, in a database of their own.</summary>
@@ -93,10 +93,10 @@ public sealed class PostgresGrainCluster : GrainCluster
 
     public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Not deployed.");
 
-    protected override async Task<ClusterOptions> StorageAsync()
+    protected override async Task<ClusterSettings> StorageAsync()
     {
         _database = await PostgresDatabase.CreateAsync("grains");
-        return new ClusterOptions { Storage = GrainStorageKind.Postgres, ConnectionString = _database.ConnectionString, ServiceId = "grain-tests" };
+        return new ClusterSettings { Storage = GrainStorageKind.Postgres, ConnectionString = _database.ConnectionString, ServiceId = "grain-tests" };
     }
 
     public override async Task DisposeAsync()

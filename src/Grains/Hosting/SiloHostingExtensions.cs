@@ -38,7 +38,7 @@ public static class SiloHostingExtensions
     public static IHostApplicationBuilder AddFlowSilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var cluster = ClusterOptions.From(builder.Configuration);
+        var cluster = ClusterSettings.From(builder.Configuration);
         builder.AddFlowGrains();
         builder.UseOrleans(silo =>
         {
@@ -77,7 +77,7 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>The default grain storage of <paramref name="cluster"/>: Orleans' memory storage, or PostgreSQL.</summary>
-    public static ISiloBuilder AddFlowStorage(this ISiloBuilder silo, ClusterOptions cluster)
+    public static ISiloBuilder AddFlowStorage(this ISiloBuilder silo, ClusterSettings cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         if (cluster.Storage == GrainStorageKind.Memory)

@@ -16,11 +16,12 @@ public enum GrainStorageKind
 }
 
 /// <summary>
-/// Settings of the silo: identity, ports, storage, timeouts (section <c>Cluster</c>). Read when the host is
+/// Settings of the silo: identity, ports, storage, timeouts (section <c>Cluster</c>; named apart from Orleans' own
+/// <c>ClusterOptions</c>, which it sets). Read when the host is
 /// built (Orleans is configured before the container exists) and validated then, with messages that never echo
 /// the connection string.
 /// </summary>
-public sealed class ClusterOptions : IValidatableObject
+public sealed class ClusterSettings : IValidatableObject
 {
     public const string Section = "Cluster";
 
@@ -74,16 +75,16 @@ public sealed class ClusterOptions : IValidatableObject
 
     /// <summary>Binds the section over the defaults and validates it.</summary>
     /// <exception cref="OptionsValidationException">A setting is out of range or missing; the message lists them all.</exception>
-    public static ClusterOptions From(IConfiguration configuration)
+    public static ClusterSettings From(IConfiguration configuration)
     {
-        var options = new ClusterOptions();
+        var options = new ClusterSettings();
         configuration.GetSection(Section).Bind(options);
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
             var failures = results.Select(r => r.MemberNames.Any() ? $"{Section}:{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}" : r.ErrorMessage ?? "")
                 .ToArray();
-            throw new OptionsValidationException(Section, typeof(ClusterOptions), failures);
+            throw new OptionsValidationException(Section, typeof(ClusterSettings), failures);
         }
         return options;
     }
