@@ -106,7 +106,8 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
 
 /// <summary>
 /// A two-screen test flow behind the handler seam: INIT shows START with a greeting, a data_exchange on START
-/// echoes the input on DONE, the token "revoked" is invalidated, "slow" takes longer than any deadline.
+/// echoes the input on DONE, the token "revoked" is invalidated, "slow" takes longer than any deadline, "unsaved"
+/// fails as a grain whose state could not be saved.
 /// It records every call so tests can assert that refused requests reached nothing.
 /// </summary>
 public sealed class EchoFlowHandler : IFlowExchangeHandler
@@ -129,6 +130,8 @@ public sealed class EchoFlowHandler : IFlowExchangeHandler
                 break;
             case "crash":
                 throw new InvalidOperationException("handler failure");
+            case "unsaved":
+                throw new Backend.Grains.StateNotSavedException("Could not write state 'session' of flow-session/x: SQL state 57P01.");
         }
         return request.Action switch
         {

@@ -33,13 +33,23 @@ public static class TransientFault
 }
 
 /// <summary>
-/// Answers the Api's own routes (admin, webhook) with problem details when a request fails: 503 with
-/// <c>Retry-After</c> for a transient fault, 500 otherwise; never an exception's text or stack.
+/// Answers the Api's own routes (admin, webhook) with problem details when a request fails: the client's own
+/// error (a body that does not bind) keeps its 4xx, a transient fault gets 503 with <c>Retry-After</c>, anything
+/// else 500; never an exception's text or stack.
 /// </summary>
 internal sealed partial class TransientFaultHandler(IProblemDetailsService problems, ILogger<TransientFaultHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException badRequest)
+        {
+            http.Response.StatusCode = badRequest.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = badRequest.StatusCode, Title = "The request could not be read." },
+            });
+        }
         var transient = TransientFault.Is(exception);
         LogFailed(logger, http.Request.Path, transient, exception.GetType().Name);
         http.Response.StatusCode = transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
