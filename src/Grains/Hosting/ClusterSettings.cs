@@ -15,6 +15,16 @@ public enum GrainStorageKind
     Postgres,
 }
 
+/// <summary>How silos find each other and clients find the silos.</summary>
+public enum MembershipKind
+{
+    /// <summary>One silo on this machine, nothing to find (the single-process default).</summary>
+    Localhost,
+
+    /// <summary>The membership table in PostgreSQL (<see cref="ClusterSettings.ConnectionString"/>): a real cluster.</summary>
+    Postgres,
+}
+
 /// <summary>
 /// Settings of the silo: identity, ports, storage, timeouts (section <c>Cluster</c>; named apart from Orleans' own
 /// <c>ClusterOptions</c>, which it sets). Read when the host is
@@ -41,6 +51,12 @@ public sealed class ClusterSettings : IValidatableObject
     [Range(-1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>How silos find each other: alone on localhost, or through the membership table in PostgreSQL.</summary>
+    public MembershipKind Membership { get; set; } = MembershipKind.Localhost;
+
+    /// <summary>The address other silos and clients reach this silo on (a cluster); default: loopback.</summary>
+    public string? AdvertisedAddress { get; set; }
+
     /// <summary>Where grain state is kept.</summary>
     public GrainStorageKind Storage { get; set; } = GrainStorageKind.Memory;
 
@@ -60,11 +76,15 @@ public sealed class ClusterSettings : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Storage == GrainStorageKind.Postgres)
+        if (!string.IsNullOrEmpty(AdvertisedAddress) && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return new ValidationResult($"{Section}:AdvertisedAddress must be an IP address.");
+        }
+        if (Storage == GrainStorageKind.Postgres || Membership == MembershipKind.Postgres)
         {
             if (string.IsNullOrWhiteSpace(ConnectionString))
             {
-                yield return new ValidationResult($"{Section}:ConnectionString is required when {Section}:Storage is Postgres.");
+                yield return new ValidationResult($"{Section}:ConnectionString is required when {Section}:Storage or {Section}:Membership is Postgres.");
             }
             else if (!IsConnectionString(ConnectionString))
             {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Backend.Flows.Routing;
 using Backend.Grains.Accounts;
+using Backend.Grains.Clustering;
 using Backend.Grains.Flows;
 using Backend.Grains.Sessions;
 using Backend.Grains.Storage;
@@ -31,9 +32,9 @@ public sealed class AccountOptions
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Runs an Orleans silo in this host with the <c>Cluster</c> settings: localhost clustering (one silo),
-    /// memory or PostgreSQL grain storage, timeouts below the endpoint's deadline, and the grains' services
-    /// (<see cref="AddFlowGrains"/>).
+    /// Runs an Orleans silo in this host with the <c>Cluster</c> settings: alone on localhost or in a cluster
+    /// whose membership is in PostgreSQL, memory or PostgreSQL grain storage, timeouts below the endpoint's
+    /// deadline, and the grains' services (<see cref="AddFlowGrains"/>).
     /// </summary>
     public static IHostApplicationBuilder AddFlowSilo(this IHostApplicationBuilder builder)
     {
@@ -44,12 +45,47 @@ public static class SiloHostingExtensions
         {
             var siloPort = cluster.SiloPort == 0 ? FreePort() : cluster.SiloPort;
             var gatewayPort = cluster.GatewayPort switch { 0 => FreePort(), -1 => 0, var port => port };
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            if (cluster.Membership == MembershipKind.Localhost)
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = string.IsNullOrEmpty(cluster.AdvertisedAddress) ? IPAddress.Loopback : IPAddress.Parse(cluster.AdvertisedAddress);
+                    (o.SiloPort, o.GatewayPort) = (siloPort, gatewayPort);
+                });
+                silo.AddFlowMembership(cluster);
+            }
             silo.AddFlowStorage(cluster);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = cluster.CollectionAge);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Cluster membership in PostgreSQL, with failure detection tuned for Meta's 10 s budget: Orleans' defaults
+    /// declare a killed silo dead after about 7.5 s and a hung one after about a minute.
+    /// </summary>
+    public static ISiloBuilder AddFlowMembership(this ISiloBuilder silo, ClusterSettings cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        silo.Services.TryAddSingleton(_ => BuildDataSource(cluster.ConnectionString!));
+        silo.Services.AddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(
+            cluster.ServiceId, cluster.ClusterId, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresMembershipTable>>()));
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            // With two silos only one other can vote; more votes would never declare a silo dead.
+            o.NumVotesForDeathDeclaration = 1;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        });
+        return silo;
     }
 
     /// <summary>

@@ -38,6 +38,37 @@ public static partial class DatabaseSchema
         COMMENT ON COLUMN grain_state.version IS 'ETag: incremented by every write and clear';
         COMMENT ON COLUMN grain_state.payload IS 'The state record as JSON without .NET type names; NULL after a clear';
         """,
+        // 2: Orleans cluster membership: a version per cluster, moved by compare-and-swap with every row change.
+        """
+        CREATE TABLE membership_version (
+            service_id  text    NOT NULL,
+            cluster_id  text    NOT NULL,
+            version     integer NOT NULL,
+            PRIMARY KEY (service_id, cluster_id)
+        );
+        CREATE TABLE membership (
+            service_id      text        NOT NULL,
+            cluster_id      text        NOT NULL,
+            silo            text        NOT NULL,
+            silo_name       text        NULL,
+            host_name       text        NULL,
+            status          integer     NOT NULL,
+            proxy_port      integer     NOT NULL,
+            suspect_times   text        NOT NULL,
+            start_time      timestamptz NOT NULL,
+            i_am_alive_time timestamptz NOT NULL,
+            role_name       text        NULL,
+            update_zone     integer     NOT NULL,
+            fault_zone      integer     NOT NULL,
+            etag            integer     NOT NULL,
+            PRIMARY KEY (service_id, cluster_id, silo),
+            FOREIGN KEY (service_id, cluster_id) REFERENCES membership_version (service_id, cluster_id) ON DELETE CASCADE
+        );
+        COMMENT ON TABLE membership IS 'Orleans cluster membership (src/Grains/Clustering/PostgresMembershipTable.cs)';
+        COMMENT ON COLUMN membership.silo IS 'The silo address: ip:port@generation';
+        COMMENT ON COLUMN membership.status IS 'Orleans SiloStatus: 3 Active, 6 Dead, …';
+        COMMENT ON COLUMN membership.suspect_times IS 'Death votes as JSON: [[silo, time], …]';
+        """,
     ];
 
     /// <summary>The schema version this code expects.</summary>
