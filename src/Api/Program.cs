@@ -9,8 +9,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Metrics and traces (the endpoint's, Orleans', ASP.NET Core's), exported with OTLP when configured.
 builder.AddServiceTelemetry(FlowEndpointMetrics.MeterName);
-// The grains run in this process: a co-hosted Orleans silo (memory storage by default, PostgreSQL when configured).
-builder.AddFlowSilo();
+// The grains: a co-hosted Orleans silo (memory storage by default, PostgreSQL when configured), or, with
+// Cluster:Mode=Client, an Orleans client of the silos (src/Silo).
+builder.AddFlowGrainHost();
 // The encrypted data endpoint: keys (a development key on first run), signature check, handler seam.
 builder.AddFlowEndpoint();
 // Meta's webhook: subscription check, signed deliveries, de-duplication of retries.
@@ -20,8 +21,8 @@ builder.AddFlowSessions();
 // Our own faults (state not saved, database or silo unreachable) answer 503 with Retry-After, as problem details.
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<TransientFaultHandler>();
-// Liveness for load balancers and orchestrators.
-builder.Services.AddHealthChecks();
+// Liveness (/healthz) and readiness (/readyz: database and cluster answer) for load balancers and orchestrators.
+builder.AddClusterHealthChecks();
 
 var app = builder.Build();
 
@@ -30,7 +31,8 @@ app.UseRequestTimeouts();
 app.MapFlowEndpoint();
 app.MapWebhook();
 app.MapAdmin();
-app.MapHealthChecks("/healthz");
+app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains(ClusterHealthChecks.Ready) });
 
 app.Run();
 

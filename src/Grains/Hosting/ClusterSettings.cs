@@ -15,6 +15,16 @@ public enum GrainStorageKind
     Postgres,
 }
 
+/// <summary>Whether an Api process hosts grains itself.</summary>
+public enum ApiMode
+{
+    /// <summary>A silo runs inside the Api process (the single-process default).</summary>
+    CoHosted,
+
+    /// <summary>The Api is an Orleans client of a cluster of silos (<c>src/Silo</c>): stateless, any number of nodes.</summary>
+    Client,
+}
+
 /// <summary>How silos find each other and clients find the silos.</summary>
 public enum MembershipKind
 {
@@ -50,6 +60,9 @@ public sealed class ClusterSettings : IValidatableObject
     /// <summary>Port Orleans clients connect to. 0 picks a free port; -1 runs no gateway.</summary>
     [Range(-1, 65535)]
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>For the Api: co-host a silo, or be a client of the cluster. Silos ignore it.</summary>
+    public ApiMode Mode { get; set; } = ApiMode.CoHosted;
 
     /// <summary>How silos find each other: alone on localhost, or through the membership table in PostgreSQL.</summary>
     public MembershipKind Membership { get; set; } = MembershipKind.Localhost;

@@ -32,6 +32,18 @@ public sealed class AccountOptions
 public static class SiloHostingExtensions
 {
     /// <summary>
+    /// The grains for an Api process, as <c>Cluster:Mode</c> says: a co-hosted silo (<see cref="AddFlowSilo"/>),
+    /// or the grains' services and an Orleans client of the cluster (<see cref="ClientHostingExtensions.AddFlowClusterClient"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddFlowGrainHost(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return ClusterSettings.From(builder.Configuration).Mode == ApiMode.Client
+            ? builder.AddFlowGrains().AddFlowClusterClient()
+            : builder.AddFlowSilo();
+    }
+
+    /// <summary>
     /// Runs an Orleans silo in this host with the <c>Cluster</c> settings: alone on localhost or in a cluster
     /// whose membership is in PostgreSQL, memory or PostgreSQL grain storage, timeouts below the endpoint's
     /// deadline, and the grains' services (<see cref="AddFlowGrains"/>).
