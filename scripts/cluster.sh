@@ -6,12 +6,20 @@
 #   scripts/cluster.sh status                 what runs, and whether each process is ready
 #   scripts/cluster.sh down                   stop everything this script started (by the PIDs it recorded)
 # Ports: PostgreSQL 55432; silo i: 11111+i (silo), 30000+i (gateway), 8081+i (health); Api j: 5080+j.
+# CLUSTER_ROOT, CLUSTER_PG_PORT, CLUSTER_SILO_PORT, CLUSTER_GATEWAY_PORT, CLUSTER_HEALTH_PORT and CLUSTER_API_PORT
+# move the folder and the base ports (tests run their own cluster beside a developer's); CLUSTER_CONFIGURATION
+# (default Release) picks the build, and CLUSTER_NO_BUILD=1 uses the one already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root="$PWD/.cluster"
+root="${CLUSTER_ROOT:-$PWD/.cluster}"
 pids="$root/pids"
 logs="$root/logs"
 pg_port="${CLUSTER_PG_PORT:-55432}"
+silo_port="${CLUSTER_SILO_PORT:-11111}"
+gateway_port="${CLUSTER_GATEWAY_PORT:-30000}"
+health_port="${CLUSTER_HEALTH_PORT:-8081}"
+api_port="${CLUSTER_API_PORT:-5080}"
+configuration="${CLUSTER_CONFIGURATION:-Release}"
 connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=flows"
 
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -28,7 +36,6 @@ start_postgres() {
   if [ ! -d "$root/pgdata" ]; then
     mkdir -p "$root/pgdata" "$root/pgsock"
     [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$root/pgdata" "$root/pgsock"
-    [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$logs"
     as_postgres "$bin/initdb" -D "$root/pgdata" -U postgres -A trust -E UTF8 --locale=C --no-instructions >"$logs/initdb.log"
   fi
   as_postgres "$bin/pg_ctl" -D "$root/pgdata" -l "$logs/postgres.log" -w -t 60 \
@@ -69,28 +76,32 @@ up() {
   local silos=${1:-2} apis=${2:-2}
   [ ! -s "$pids/postgres.pid" ] && ! ls "$pids"/*.pid >/dev/null 2>&1 || { echo "already up (scripts/cluster.sh down first)" >&2; exit 1; }
   mkdir -p "$pids" "$logs"
-  echo "building Release..."
-  dotnet build src/Silo -c Release -nologo -v quiet >"$logs/build.log" 2>&1 && dotnet build src/Api -c Release -nologo -v quiet >>"$logs/build.log" 2>&1 \
-    || { cat "$logs/build.log" >&2; exit 1; }
+  [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$logs"
+  if [ "${CLUSTER_NO_BUILD:-}" != 1 ]; then
+    echo "building $configuration..."
+    dotnet build src/Silo -c "$configuration" -nologo -v quiet >"$logs/build.log" 2>&1 \
+      && dotnet build src/Api -c "$configuration" -nologo -v quiet >>"$logs/build.log" 2>&1 \
+      || { cat "$logs/build.log" >&2; exit 1; }
+  fi
   start_postgres
   secrets
   local cluster=(Cluster__Membership=Postgres Cluster__Storage=Postgres "Cluster__ConnectionString=$connection" Cluster__ServiceId=local Cluster__ClusterId=local)
   for i in $(seq 0 $((silos - 1))); do
-    launch "silo$i" src/Silo/bin/Release/net10.0/Backend.Silo.dll "${cluster[@]}" \
-      Cluster__SiloPort=$((11111 + i)) Cluster__GatewayPort=$((30000 + i)) Urls=http://127.0.0.1:$((8081 + i))
+    launch "silo$i" "src/Silo/bin/$configuration/net10.0/Backend.Silo.dll" "${cluster[@]}" \
+      Cluster__SiloPort=$((silo_port + i)) Cluster__GatewayPort=$((gateway_port + i)) Urls=http://127.0.0.1:$((health_port + i))
   done
   for i in $(seq 0 $((silos - 1))); do
-    wait_ready "silo$i" "http://127.0.0.1:$((8081 + i))"
-    echo "silo$i     127.0.0.1:$((11111 + i)) (gateway $((30000 + i)), health http://127.0.0.1:$((8081 + i)))"
+    wait_ready "silo$i" "http://127.0.0.1:$((health_port + i))"
+    echo "silo$i     127.0.0.1:$((silo_port + i)) (gateway $((gateway_port + i)), health http://127.0.0.1:$((health_port + i)))"
   done
   for i in $(seq 0 $((apis - 1))); do
-    launch "api$i" src/Api/bin/Release/net10.0/Backend.Api.dll "${cluster[@]}" Cluster__Mode=Client Urls=http://127.0.0.1:$((5080 + i)) \
+    launch "api$i" "src/Api/bin/$configuration/net10.0/Backend.Api.dll" "${cluster[@]}" Cluster__Mode=Client Urls=http://127.0.0.1:$((api_port + i)) \
       FlowEndpoint__Keys__0__Path="$root/secrets/private.pem" Meta__AppSecret="$(cat "$root/secrets/app-secret")" \
       Admin__Token="$(cat "$root/secrets/admin-token")" Meta__WebhookVerifyToken="$(cat "$root/secrets/verify-token")"
   done
   for i in $(seq 0 $((apis - 1))); do
-    wait_ready "api$i" "http://127.0.0.1:$((5080 + i))"
-    echo "api$i      http://127.0.0.1:$((5080 + i))"
+    wait_ready "api$i" "http://127.0.0.1:$((api_port + i))"
+    echo "api$i      http://127.0.0.1:$((api_port + i))"
   done
   echo "logs: $logs; secrets (app secret, admin token, verify token, endpoint key): $root/secrets"
   if ! $detach; then
@@ -125,7 +136,7 @@ status() {
   for file in "$pids"/*.pid; do
     local name pid port state
     name=$(basename "$file" .pid); pid=$(cat "$file")
-    case "$name" in silo*) port=$((8081 + ${name#silo})) ;; api*) port=$((5080 + ${name#api})) ;; esac
+    case "$name" in silo*) port=$((health_port + ${name#silo})) ;; api*) port=$((api_port + ${name#api})) ;; esac
     if ! kill -0 "$pid" 2>/dev/null; then state="exited"
     elif curl -fs -o /dev/null "http://127.0.0.1:$port/readyz"; then state="ready"
     else state="not ready"; fi

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Backend.TestSupport.Meta;
+
+/// <summary>
+/// The product as Meta and the business see it over HTTP: the admin API that issues flow tokens, the sign-up
+/// flow's encrypted endpoint (requests encrypted and signed like Meta's), and the completion webhook.
+/// </summary>
+public sealed class ProductClient(HttpClient http, RSA businessKey, string appSecret, string adminToken)
+{
+    private readonly MetaFlowClient _meta = new(http, businessKey, appSecret);
+
+    /// <summary>The client that encrypts and signs like Meta.</summary>
+    public MetaFlowClient Meta => _meta;
+
+    /// <summary>Issues a flow token through the admin API.</summary>
+    public async Task<string> IssueAsync(string to = "15550001111")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/flows/sign_up/sessions") { Content = JsonContent.Create(new { to }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Issuing answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["flow_token"]!;
+    }
+
+    /// <summary>The session as the admin API shows it.</summary>
+    public async Task<JsonObject?> SessionAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/admin/sessions/{token}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonObject>();
+    }
+
+    /// <summary>One screen request; the decrypted answer on 200, the status otherwise.</summary>
+    public async Task<(int Status, JsonObject? Answer, string Body)> StepAsync(string token, string action, string? screen = null, JsonObject? data = null)
+    {
+        var payload = new JsonObject { ["version"] = "3.0", ["action"] = action, ["flow_token"] = token };
+        if (screen is not null)
+        {
+            payload["screen"] = screen;
+        }
+        if (data is not null)
+        {
+            payload["data"] = data;
+        }
+        var request = _meta.Seal(payload.ToJsonString());
+        using var response = await _meta.PostAsync("/flows/sign_up", request);
+        var body = await response.Content.ReadAsStringAsync();
+        return (int)response.StatusCode == 200
+            ? (200, (JsonObject)JsonNode.Parse(request.OpenResponse(body))!, body)
+            : ((int)response.StatusCode, null, body);
+    }
+
+    public Task<(int Status, JsonObject? Answer, string Body)> SignUpAsync(string token, string first, string last, string email, string password, string? confirm = null) =>
+        StepAsync(token, "data_exchange", "SIGN_UP", new JsonObject
+        {
+            ["first_name"] = first, ["last_name"] = last, ["email"] = email, ["password"] = password, ["confirm_password"] = confirm ?? password,
+        });
+
+    public Task<(int Status, JsonObject? Answer, string Body)> LoginAsync(string token, string email, string password) =>
+        StepAsync(token, "data_exchange", "LOGIN", new JsonObject { ["email"] = email, ["password"] = password });
+
+    /// <summary>Delivers the completion webhook for <paramref name="token"/>, signed like Meta.</summary>
+    public async Task<HttpStatusCode> CompleteAsync(string token, string messageId, bool stayLoggedIn = true)
+    {
+        var responseJson = new JsonObject { ["flow_token"] = token, ["stay_logged_in"] = stayLoggedIn }.ToJsonString();
+        var body = new JsonObject
+        {
+            ["object"] = "whatsapp_business_account",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "102290129340398",
+                ["changes"] = new JsonArray(new JsonObject
+                {
+                    ["field"] = "messages",
+                    ["value"] = new JsonObject
+                    {
+                        ["messaging_product"] = "whatsapp",
+                        ["metadata"] = new JsonObject { ["display_phone_number"] = "15550783881", ["phone_number_id"] = "106540352242922" },
+                        ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = "Ana" }, ["wa_id"] = "15550001111" }),
+                        ["messages"] = new JsonArray(new JsonObject
+                        {
+                            ["context"] = new JsonObject { ["from"] = "15550783881", ["id"] = "wamid.FLOW" },
+                            ["from"] = "15550001111",
+                            ["id"] = messageId,
+                            ["timestamp"] = "1714510003",
+                            ["type"] = "interactive",
+                            ["interactive"] = new JsonObject
+                            {
+                                ["type"] = "nfm_reply",
+                                ["nfm_reply"] = new JsonObject { ["name"] = "flow", ["body"] = "Sent", ["response_json"] = responseJson },
+                            },
+                        }),
+                    },
+                }),
+            }),
+        }.ToJsonString();
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/webhook") { Content = content };
+        message.Headers.TryAddWithoutValidation("X-Hub-Signature-256", MetaFlowClient.Sign(bytes, appSecret));
+        using var response = await http.SendAsync(message);
+        return response.StatusCode;
+    }
+
+}
