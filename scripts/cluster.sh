@@ -85,7 +85,8 @@ up() {
   fi
   start_postgres
   secrets
-  local cluster=(Cluster__Membership=Postgres Cluster__Storage=Postgres "Cluster__ConnectionString=$connection" Cluster__ServiceId=local Cluster__ClusterId=local)
+  local cluster=(Cluster__Membership=Postgres Cluster__Storage=Postgres "Cluster__ConnectionString=$connection" Cluster__ServiceId=local
+    Cluster__ClusterId=local Cluster__AdvertisedAddress=127.0.0.1)
   for i in $(seq 0 $((silos - 1))); do
     launch "silo$i" "src/Silo/bin/$configuration/net10.0/Backend.Silo.dll" "${cluster[@]}" \
       Cluster__SiloPort=$((silo_port + i)) Cluster__GatewayPort=$((gateway_port + i)) Urls=http://127.0.0.1:$((health_port + i))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks (and where possible installs) what the tests need on a fresh machine.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 missing=()
 for tool in initdb pg_ctl postgres; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -13,4 +14,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "PostgreSQL server binaries (initdb, pg_ctl, postgres) are required on PATH" >&2
     exit 1
   fi
+fi
+# The deployment files' offline validators (tests/Cluster.Tests/validate): dclint and kubernetes-models, from npm.
+if [ ! -d tests/Cluster.Tests/validate/node_modules ] || [ tests/Cluster.Tests/validate/package-lock.json -nt tests/Cluster.Tests/validate/node_modules ]; then
+  command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are required (the deployment files' validators)" >&2; exit 1; }
+  (cd tests/Cluster.Tests/validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -7,6 +7,8 @@ using Backend.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Secrets (keys, app secret, tokens, connection string) from /run/secrets, one file per setting, when mounted.
+builder.AddSecretFiles();
 // Metrics and traces (the endpoint's, Orleans', ASP.NET Core's), exported with OTLP when configured.
 builder.AddServiceTelemetry(FlowEndpointMetrics.MeterName);
 // The grains: a co-hosted Orleans silo (memory storage by default, PostgreSQL when configured), or, with

@@ -3,10 +3,19 @@ using Backend.ServiceDefaults;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
+// Secrets (the connection string) from /run/secrets, one file per setting, as Docker and Kubernetes mount them.
+builder.AddSecretFiles();
 // Metrics and traces (Orleans', ASP.NET Core's), exported with OTLP when configured.
 builder.AddServiceTelemetry();
 // The silo: the grains, membership and state in PostgreSQL (Cluster:Membership/Storage), migrations at start.
-builder.AddFlowSilo();
+// In Kubernetes the silo also follows its pod (only there: the hosting package fails anywhere else).
+builder.AddFlowSilo(silo =>
+{
+    if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 })
+    {
+        silo.UseKubernetesHosting();
+    }
+});
 // Liveness (/healthz) and readiness (/readyz: database and cluster answer) for orchestrators.
 builder.AddClusterHealthChecks();
 // On SIGTERM the silo drains: its activations deactivate (state is saved on every write already) and it leaves

@@ -67,7 +67,10 @@ public sealed class ClusterSettings : IValidatableObject
     /// <summary>How silos find each other: alone on localhost, or through the membership table in PostgreSQL.</summary>
     public MembershipKind Membership { get; set; } = MembershipKind.Localhost;
 
-    /// <summary>The address other silos and clients reach this silo on (a cluster); default: loopback.</summary>
+    /// <summary>
+    /// The address other silos and clients reach this silo on (a cluster); default: the host's first non-loopback
+    /// address (a container's or pod's own; Kubernetes passes the pod IP).
+    /// </summary>
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>Where grain state is kept.</summary>

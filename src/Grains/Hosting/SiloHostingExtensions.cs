@@ -48,7 +48,7 @@ public static class SiloHostingExtensions
     /// whose membership is in PostgreSQL, memory or PostgreSQL grain storage, timeouts below the endpoint's
     /// deadline, and the grains' services (<see cref="AddFlowGrains"/>).
     /// </summary>
-    public static IHostApplicationBuilder AddFlowSilo(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddFlowSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var cluster = ClusterSettings.From(builder.Configuration);
@@ -66,7 +66,11 @@ public static class SiloHostingExtensions
                 silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
                 silo.Configure<EndpointOptions>(o =>
                 {
-                    o.AdvertisedIPAddress = string.IsNullOrEmpty(cluster.AdvertisedAddress) ? IPAddress.Loopback : IPAddress.Parse(cluster.AdvertisedAddress);
+                    // Unset, Orleans advertises the host's first non-loopback address (a container's or pod's).
+                    if (!string.IsNullOrEmpty(cluster.AdvertisedAddress))
+                    {
+                        o.AdvertisedIPAddress = IPAddress.Parse(cluster.AdvertisedAddress);
+                    }
                     (o.SiloPort, o.GatewayPort) = (siloPort, gatewayPort);
                 });
                 silo.AddFlowMembership(cluster);
@@ -74,6 +78,7 @@ public static class SiloHostingExtensions
             silo.AddFlowStorage(cluster);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = cluster.CollectionAge);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
+            configure?.Invoke(silo);
         });
         return builder;
     }

@@ -56,6 +56,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
         ["Cluster:ClusterId"] = "test",
         ["Cluster:SiloPort"] = "0",
         ["Cluster:GatewayPort"] = "0",
+        ["Cluster:AdvertisedAddress"] = "127.0.0.1",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
