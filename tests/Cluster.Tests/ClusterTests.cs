@@ -41,15 +41,20 @@ public sealed class AlternatingNodesTests(LocalCluster cluster) : IClassFixture<
 }
 
 /// <summary>
-/// A silo killed with SIGKILL while journeys run through both Api nodes: every acknowledged sign-up and
-/// completion is saved, no account is duplicated, completed tokens stay closed, and the steps lost meanwhile
-/// were answered with a retryable 5xx, never a wrong answer.
+/// A silo that fails while journeys run through both Api nodes: every acknowledged sign-up and completion is
+/// saved, no account is duplicated, completed tokens stay closed, and the steps lost meanwhile were answered
+/// with a retryable 5xx, never a wrong answer. The report gives how long requests failed and how many.
 /// </summary>
-[Collection("local cluster")]
-public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
+public abstract class SiloFaultTests(LocalCluster cluster, ITestOutputHelper output)
 {
+    /// <summary>What happens to silo 1 (process <paramref name="pid"/>).</summary>
+    protected abstract Task FailSiloAsync(int pid);
+
+    /// <summary>How long after the fault requests may still fail.</summary>
+    protected abstract TimeSpan FailingAtMost { get; }
+
     [Fact]
-    public async Task AKilledSiloCostsRetryableFailuresForSecondsAndLosesNothingAcknowledged()
+    public async Task ASiloFaultCostsRetryableFailuresForSecondsAndLosesNothingAcknowledged()
     {
         const int Journeys = 16;
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -61,12 +66,12 @@ public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper outp
         var failures = new ConcurrentQueue<(TimeSpan At, int Status)>();
         var wrong = new ConcurrentQueue<string>();
         var clock = Stopwatch.StartNew();
-        var killedAt = TimeSpan.Zero;
-        var killer = Task.Run(async () =>
+        var faultAt = TimeSpan.Zero;
+        var fault = Task.Run(async () =>
         {
             await Task.Delay(500);
-            Process.GetProcessById(cluster.SiloPid(1)).Kill();
-            killedAt = clock.Elapsed;
+            faultAt = clock.Elapsed;
+            await FailSiloAsync(cluster.SiloPid(1));
         });
 
         async Task<T> Until<T>(Func<Task<(int Status, T Value)>> call)
@@ -79,7 +84,7 @@ public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper outp
                     return value;
                 }
                 failures.Enqueue((clock.Elapsed, status));
-                if (status is not (503 or 504) || clock.Elapsed > TimeSpan.FromSeconds(60))
+                if (status is not (503 or 504) || clock.Elapsed > TimeSpan.FromSeconds(90))
                 {
                     throw new InvalidOperationException($"answered {status}");
                 }
@@ -90,7 +95,7 @@ public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper outp
         await Task.WhenAll(tokens.Select((token, i) => Task.Run(async () =>
         {
             var (a, b) = (cluster.Node(i % 2), cluster.Node((i + 1) % 2));
-            var email = $"kill-{run}-{i}@example.com";
+            var email = $"fault-{run}-{i}@example.com";
             await Task.Delay(i * 60);
             var signUp = await Until(async () => { var s = await b.SignUpAsync(token, "Ana", "Silva", email, "S3cret-pass"); return (s.Status, s.Answer); });
             if ((string?)signUp?["screen"] != "LOGIN" || signUp["data"]?["error_message"] is not null)
@@ -102,21 +107,21 @@ public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper outp
             {
                 wrong.Enqueue($"login {i}: {login?.ToJsonString()}");
             }
-            await Until(async () => { var c = await b.CompleteAsync(token, $"wamid.KILL-{run}-{i}"); return ((int)c == 200 ? 200 : (int)c, 0); });
+            await Until(async () => { var c = await b.CompleteAsync(token, $"wamid.FAULT-{run}-{i}"); return ((int)c, 0); });
         })));
-        await killer;
+        await fault;
 
-        var lastFailure = failures.IsEmpty ? TimeSpan.Zero : failures.Max(f => f.At) - killedAt;
-        output.WriteLine($"silo killed at {killedAt.TotalSeconds:0.00} s; {failures.Count} failed requests " +
+        var lastFailure = failures.IsEmpty ? TimeSpan.Zero : failures.Max(f => f.At) - faultAt;
+        output.WriteLine($"{GetType().Name}: fault at {faultAt.TotalSeconds:0.00} s; {failures.Count} failed requests " +
             $"({string.Join(", ", failures.GroupBy(f => f.Status).Select(g => $"{g.Count()}×{g.Key}"))}); " +
-            $"the last failure {lastFailure.TotalSeconds:0.00} s after the kill");
+            $"the last failure {lastFailure.TotalSeconds:0.00} s after the fault");
         Assert.True(wrong.IsEmpty, string.Join("\n", wrong));
-        Assert.True(lastFailure < TimeSpan.FromSeconds(10), $"requests failed until {lastFailure} after the kill");
+        Assert.True(lastFailure < FailingAtMost, $"requests failed until {lastFailure} after the fault");
         foreach (var (token, i) in tokens.Select((t, i) => (t, i)))
         {
             Assert.Equal(427, (await cluster.Node(i % 2).StepAsync(token, "INIT")).Status);
         }
-        Assert.Equal(Journeys, await CountAsync($"SELECT count(*) FROM grain_state WHERE grain_type = 'user' AND starts_with(payload->>'email', 'kill-{run}-')"));
+        Assert.Equal(Journeys, await CountAsync($"SELECT count(*) FROM grain_state WHERE grain_type = 'user' AND starts_with(payload->>'email', 'fault-{run}-')"));
         Assert.Equal(Journeys, await CountAsync("SELECT count(*) FROM grain_state WHERE grain_type = 'flow-session' AND payload->>'status' = 'Completed'"));
     }
 
@@ -125,5 +130,38 @@ public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper outp
         await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
         await using var command = dataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+/// <summary>A silo killed with SIGKILL.</summary>
+[Collection("local cluster")]
+public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper output) : SiloFaultTests(cluster, output), IClassFixture<LocalCluster>
+{
+    protected override TimeSpan FailingAtMost => TimeSpan.FromSeconds(10);
+
+    protected override Task FailSiloAsync(int pid)
+    {
+        Process.GetProcessById(pid).Kill();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A silo hung with SIGSTOP (its sockets stay open, nothing answers), continued with SIGCONT 15 s later.</summary>
+[Collection("local cluster")]
+public sealed class HungSiloTests(LocalCluster cluster, ITestOutputHelper output) : SiloFaultTests(cluster, output), IClassFixture<LocalCluster>
+{
+    protected override TimeSpan FailingAtMost => TimeSpan.FromSeconds(15);
+
+    protected override async Task FailSiloAsync(int pid)
+    {
+        Signal("STOP", pid);
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        Signal("CONT", pid);
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 }

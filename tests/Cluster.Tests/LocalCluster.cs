@@ -59,6 +59,15 @@ public sealed class LocalCluster : IAsyncLifetime
     {
         await RunAsync("down");
         BusinessKey.Dispose();
+        // CLUSTER_KEEP_LOGS=<folder> keeps the processes' logs for a failure's diagnosis.
+        if (Environment.GetEnvironmentVariable("CLUSTER_KEEP_LOGS") is { Length: > 0 } keep)
+        {
+            var target = Directory.CreateDirectory(Path.Combine(keep, Path.GetFileName(_root))).FullName;
+            foreach (var log in Directory.GetFiles(Path.Combine(_root, "logs")))
+            {
+                File.Copy(log, Path.Combine(target, Path.GetFileName(log)), overwrite: true);
+            }
+        }
         try
         {
             Directory.Delete(_root, recursive: true);

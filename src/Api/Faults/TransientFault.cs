@@ -18,8 +18,9 @@ public static class TransientFault
     {
         for (var ex = exception; ex is not null; ex = ex.InnerException)
         {
-            if (ex is StateNotSavedException or NpgsqlException or TimeoutException or SiloUnavailableException
-                or OrleansMessageRejectionException or GatewayTooBusyException or ClientNotAvailableException)
+            // OrleansException is the runtime's own failure (a silo lost, a message rejected, a directory in
+            // flux while membership changes), never a grain's answer: a retry reaches a healthy silo.
+            if (ex is StateNotSavedException or NpgsqlException or TimeoutException or OrleansException)
             {
                 return true;
             }

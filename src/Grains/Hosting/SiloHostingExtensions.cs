@@ -100,6 +100,9 @@ public static class SiloHostingExtensions
             // With two silos only one other can vote; more votes would never declare a silo dead.
             o.NumVotesForDeathDeclaration = 1;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            // A hung process's sockets stay open and keep delivering what was already in flight; counting that
+            // as "demonstrably alive" suppressed every vote for 8 s in the hung-silo test.
+            o.EnableConnectionLivenessCheck = false;
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
         });
         return silo;
