@@ -137,7 +137,7 @@ public abstract class SiloFaultTests(LocalCluster cluster, ITestOutputHelper out
 [Collection("local cluster")]
 public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper output) : SiloFaultTests(cluster, output), IClassFixture<LocalCluster>
 {
-    protected override TimeSpan FailingAtMost => TimeSpan.FromSeconds(10);
+    protected override TimeSpan FailingAtMost => TimeSpan.FromSeconds(6);
 
     protected override Task FailSiloAsync(int pid)
     {
@@ -150,7 +150,7 @@ public sealed class KilledSiloTests(LocalCluster cluster, ITestOutputHelper outp
 [Collection("local cluster")]
 public sealed class HungSiloTests(LocalCluster cluster, ITestOutputHelper output) : SiloFaultTests(cluster, output), IClassFixture<LocalCluster>
 {
-    protected override TimeSpan FailingAtMost => TimeSpan.FromSeconds(15);
+    protected override TimeSpan FailingAtMost => TimeSpan.FromSeconds(10);
 
     protected override async Task FailSiloAsync(int pid)
     {
