@@ -28,9 +28,9 @@ pid_file="$work/api.pid"
 cleanup() {
   # The bench kills the Api itself; this is the backstop if the bench was killed first. Postgres is stopped by
   # its own watchdog once the bench process is gone.
-  if [[ -s "$pid_file" ]]; then
-    kill -9 "$(cat "$pid_file")" 2>/dev/null || true
-  fi
+  for file in "$work"/*.pid; do
+    [[ -s "$file" ]] && kill -9 "$(cat "$file")" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,6 +40,8 @@ timeout 300 dotnet build bench/Product.Bench -c Release -nologo -v quiet >"$work
   || { cat "$work/build.log" >&2; exit 1; }
 timeout 300 dotnet build src/Api -c Release -nologo -v quiet >>"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
+timeout 300 dotnet build src/Silo -c Release -nologo -v quiet >>"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
 
 remaining=$(( limit - ($(date +%s) - started) ))
 (( remaining > 60 )) || { echo "no time left after the build" >&2; exit 1; }
@@ -47,7 +49,7 @@ remaining=$(( limit - ($(date +%s) - started) ))
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 status=0
 timeout -k 15 "$remaining" dotnet bench/Product.Bench/bin/Release/net10.0/Backend.Product.Bench.dll \
-  --api src/Api/bin/Release/net10.0/Backend.Api.dll --results bench/results --readme bench/README.md \
+  --api src/Api/bin/Release/net10.0/Backend.Api.dll --silo src/Silo/bin/Release/net10.0/Backend.Silo.dll --results bench/results --readme bench/README.md \
   --pid-file "$pid_file" --work "$work" --command "$command" "${soak[@]}" || status=$?
 if (( status == 124 || status == 137 )); then
   echo "bench stopped at its time limit (${limit} s in all); bench/README.md was not rewritten" >&2

@@ -5,13 +5,26 @@ using Npgsql;
 
 namespace Backend.Product.Bench;
 
+/// <summary>The Api as an Orleans client of a separate silo process, both stopped on dispose.</summary>
+/// <param name="Silo">The silo process.</param>
+/// <param name="Api">The Api process in client mode.</param>
+/// <param name="Scenarios">Load scenarios against that Api, measuring the silo too.</param>
+internal sealed record ClusteredTopology(ApiProcess Silo, ApiProcess Api, LoadScenarios Scenarios) : IDisposable
+{
+    public void Dispose()
+    {
+        Api.Dispose();
+        Silo.Dispose();
+    }
+}
+
 /// <summary>The bench proper: the two ceilings with the Api idle, then each scenario of issue 7 against them.</summary>
 internal static class Bench
 {
     /// <summary>Runs everything and collects what failed; never stops at the first failure, so every figure is written.</summary>
     public static async Task<BenchSummary> RunAsync(
         ApiProcess api, LoadScenarios scenarios, MachineInfo machine, BenchArguments options, DateTimeOffset startedAt, string loadAtStart, string postgres,
-        string connectionString)
+        string connectionString, Func<Task<ClusteredTopology>>? startClustered = null)
     {
         Console.Error.WriteLine("== ceilings (Api idle): RSA-OAEP-SHA256 decrypt and PBKDF2-SHA256, all cores");
         var rsa = Ceilings.RsaOaepDecrypt(TimeSpan.FromSeconds(2), 3);
@@ -57,6 +70,29 @@ internal static class Bench
         await Run("journey-open80", string.Create(CultureInfo.InvariantCulture, $"Sign-up journeys, open loop at 80 % of peak ({journeyRate:0.0}/s of {journeys.OperationsPerSecond:0.0}/s)"),
             scenarios.Options(LoadMode.Journey, 16, Math.Max(0.5, journeyRate), options.Seconds(5), options.Seconds(30)), Hash, journeyCeiling,
             (_, _) => []);
+
+        if (startClustered is not null)
+        {
+            // The same step through an Api that is an Orleans client of a separate silo process: every step crosses
+            // two processes. Its server CPU per step (Api + silo + PostgreSQL) against the co-hosted one's.
+            Console.Error.WriteLine("== clustered topology: the Api as an Orleans client of a separate silo");
+            using var clustered = await startClustered();
+            var coHosted = step32.ServerCpuPerRequestUs;
+            var (_, result) = await clustered.Scenarios.RunAsync("step-c32-clustered",
+                "Session step through the clustered topology (Api as client + separate silo), closed loop, 32 users",
+                clustered.Scenarios.Options(LoadMode.Step, 32, null, options.Seconds(3), options.Seconds(20)), Rsa, rsa.PerSecond,
+                (_, _) => []);
+            var factor = coHosted > 0 ? result.ServerCpuPerRequestUs / coHosted : (double?)null;
+            results.Add(result with
+            {
+                Targets =
+                [
+                    new TargetCheck("server CPU per step, clustered ÷ co-hosted (step-c32)", "≤ 1.30×",
+                        factor is { } f ? string.Create(CultureInfo.InvariantCulture, $"{f:0.00}× ({result.ServerCpuPerRequestUs:0} µs ÷ {coHosted:0} µs)") : "-",
+                        factor <= 1.3),
+                ],
+            });
+        }
 
         var problems = results
             .Where(r => !r.Passed)

@@ -34,6 +34,7 @@ public sealed record TargetCheck(string What, string Required, string Measured, 
 /// <param name="LoadAverage">The machine's load average at the end of the run (other engineers' work included).</param>
 /// <param name="Passed">flows-load passed: no failure, no 5xx, the run did what it was asked.</param>
 /// <param name="Targets">The targets this run checks.</param>
+/// <param name="SiloCores">CPU of the silo process in the clustered topology (the Api is then an Orleans client).</param>
 public sealed record ScenarioResult(
     string Id,
     string Title,
@@ -57,7 +58,12 @@ public sealed record ScenarioResult(
     double ApiPeakRssMb,
     string LoadAverage,
     bool Passed,
-    IReadOnlyList<TargetCheck> Targets);
+    IReadOnlyList<TargetCheck> Targets,
+    double? SiloCores = null)
+{
+    /// <summary>CPU of every server process (Api, silo, PostgreSQL) per HTTP request, in µs.</summary>
+    public double ServerCpuPerRequestUs => RequestsPerSecond > 0 ? (ApiCores + (SiloCores ?? 0) + (PostgresCores ?? 0)) / RequestsPerSecond * 1e6 : 0;
+}
 
 /// <summary>A whole bench run: machine, ceilings, scenarios.</summary>
 /// <param name="StartedAt">When the run started (UTC).</param>

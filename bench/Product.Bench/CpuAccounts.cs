@@ -7,20 +7,22 @@ namespace Backend.Product.Bench;
 /// <param name="Machine">Every process on the machine (from <c>/proc/stat</c>): the bench, the Api, Postgres and other engineers' work.</param>
 /// <param name="Api">The Api process.</param>
 /// <param name="Postgres">The PostgreSQL server of the run (postmaster and its children), when it runs on this machine.</param>
-public sealed record CpuUse(double Machine, double Api, double? Postgres);
+/// <param name="Silo">The silo process, in the clustered topology (the Api then hosts no grains).</param>
+public sealed record CpuUse(double Machine, double Api, double? Postgres, double? Silo);
 
 /// <summary>A moment's CPU counters of the machine, the Api and the bench's PostgreSQL server.</summary>
 /// <param name="At">Stopwatch timestamp.</param>
 /// <param name="MachineBusy">Non-idle time of all cores since boot.</param>
 /// <param name="Api">The Api's CPU time.</param>
 /// <param name="Postgres">The server's CPU time (live processes only), or null.</param>
-public sealed record CpuSnapshot(long At, TimeSpan MachineBusy, TimeSpan Api, TimeSpan? Postgres)
+/// <param name="Silo">The silo's CPU time in the clustered topology, or null.</param>
+public sealed record CpuSnapshot(long At, TimeSpan MachineBusy, TimeSpan Api, TimeSpan? Postgres, TimeSpan? Silo)
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
     /// <summary>Takes a snapshot; <paramref name="postmaster"/> is the server's process id, if known.</summary>
-    public static CpuSnapshot Take(ApiProcess api, int? postmaster) =>
-        new(Stopwatch.GetTimestamp(), MachineBusyTime(), api.CpuTime, postmaster is { } pid ? TreeTime(pid) : null);
+    public static CpuSnapshot Take(ApiProcess api, ApiProcess? silo, int? postmaster) =>
+        new(Stopwatch.GetTimestamp(), MachineBusyTime(), api.CpuTime, postmaster is { } pid ? TreeTime(pid) : null, silo?.CpuTime);
 
     /// <summary>Cores used from <paramref name="earlier"/> to this snapshot.</summary>
     public CpuUse Since(CpuSnapshot earlier)
@@ -28,7 +30,8 @@ public sealed record CpuSnapshot(long At, TimeSpan MachineBusy, TimeSpan Api, Ti
         var wall = Stopwatch.GetElapsedTime(earlier.At, At).TotalSeconds;
         double Cores(TimeSpan used) => wall > 0 ? Math.Round(used.TotalSeconds / wall, 2) : 0;
         return new CpuUse(Cores(MachineBusy - earlier.MachineBusy), Cores(Api - earlier.Api),
-            Postgres is { } now && earlier.Postgres is { } then ? Cores(now - then) : null);
+            Postgres is { } now && earlier.Postgres is { } then ? Cores(now - then) : null,
+            Silo is { } siloNow && earlier.Silo is { } siloThen ? Cores(siloNow - siloThen) : null);
     }
 
     /// <summary>CPU time of a process (user and kernel), from fields 14 and 15 of <c>/proc/pid/stat</c>.</summary>

@@ -12,7 +12,8 @@ namespace Backend.Product.Bench;
 /// <param name="appSecret">The Api's Meta app secret (signs every request).</param>
 /// <param name="resultsFolder">Where each run's flows-load JSON goes; null to keep none.</param>
 /// <param name="postmaster">The PostgreSQL server's process id when it runs here (its CPU is then reported too).</param>
-public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string appSecret, string? resultsFolder, int? postmaster)
+/// <param name="silo">The silo process when the Api is an Orleans client of it (its CPU is then reported too).</param>
+public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string appSecret, string? resultsFolder, int? postmaster, ApiProcess? silo = null)
 {
     /// <summary>Options for a run of <paramref name="mode"/>; closed loop unless <paramref name="rate"/> is given.</summary>
     public LoadOptions Options(LoadMode mode, int concurrency, double? rate, TimeSpan warmup, TimeSpan duration) => new()
@@ -35,9 +36,9 @@ public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string ap
         Console.Error.WriteLine($"== {id}: {title}");
         api.ResetPeakMemory();
         // CPU over the measured period: counters taken when the warm-up ends and when the run ends.
-        var atMeasureStart = Task.Delay(options.Warmup).ContinueWith(_ => CpuSnapshot.Take(api, postmaster), TaskScheduler.Default);
+        var atMeasureStart = Task.Delay(options.Warmup).ContinueWith(_ => CpuSnapshot.Take(api, silo, postmaster), TaskScheduler.Default);
         var report = await new LoadRunner(options, Console.Error).RunAsync();
-        var cpu = CpuSnapshot.Take(api, postmaster).Since(await atMeasureStart);
+        var cpu = CpuSnapshot.Take(api, silo, postmaster).Since(await atMeasureStart);
         if (resultsFolder is not null)
         {
             await File.WriteAllTextAsync(Path.Combine(resultsFolder, id + ".json"), report.ToJson() + "\n");
@@ -68,9 +69,10 @@ public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string ap
             Math.Round(api.PeakRssMb, 1),
             MachineInfo.LoadAverage(),
             report.Passed && serverErrors == 0,
-            targets(report, ratio));
+            targets(report, ratio),
+            cpu.Silo);
         ReportPrinter.Print(report, Console.Error);
-        Console.Error.WriteLine($"   Api: {result.ApiCores:0.00} cores (Postgres {result.PostgresCores:0.00}, machine {result.MachineCores:0.00}), peak RSS {result.ApiPeakRssMb:0} MB; ratio {(ratio is null ? "-" : ratio.Value.ToString("P1"))}; load average {result.LoadAverage}");
+        Console.Error.WriteLine($"   Api: {result.ApiCores:0.00} cores (silo {result.SiloCores:0.00}, Postgres {result.PostgresCores:0.00}, machine {result.MachineCores:0.00}), peak RSS {result.ApiPeakRssMb:0} MB; ratio {(ratio is null ? "-" : ratio.Value.ToString("P1"))}; load average {result.LoadAverage}");
         return (report, result);
     }
 }

@@ -64,6 +64,34 @@ try
     }
 
     using var api = await ApiProcess.StartAsync(options.ApiDll, settings, Path.Combine(keyFolder.FullName, "api.log"), options.PidFile);
+
+    // The clustered topology: a silo process with membership and state in the same database, and a second Api as
+    // its Orleans client (a service id of their own, so they share nothing with the co-hosted Api).
+    async Task<ClusteredTopology> StartClusteredAsync()
+    {
+        var cluster = new Dictionary<string, string>(settings)
+        {
+            ["Cluster__Membership"] = "Postgres",
+            ["Cluster__ServiceId"] = "bench-clustered",
+            ["Cluster__ClusterId"] = "bench",
+            ["Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Cluster__SiloPort"] = "0",
+            ["Cluster__GatewayPort"] = "0",
+        };
+        string? PidFile(string name) => options.PidFile is { } file ? Path.Combine(Path.GetDirectoryName(file)!, name + ".pid") : null;
+        var silo = await ApiProcess.StartAsync(options.SiloDll!, cluster, Path.Combine(keyFolder.FullName, "silo.log"), PidFile("silo"));
+        try
+        {
+            var client = await ApiProcess.StartAsync(options.ApiDll, new Dictionary<string, string>(cluster) { ["Cluster__Mode"] = "Client" },
+                Path.Combine(keyFolder.FullName, "api-client.log"), PidFile("api-client"));
+            return new ClusteredTopology(silo, client, new LoadScenarios(client, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster, silo));
+        }
+        catch
+        {
+            silo.Dispose();
+            throw;
+        }
+    }
     Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
     var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
 
@@ -75,7 +103,8 @@ try
     }
     else
     {
-        var summary = await Bench.RunAsync(api, scenarios, machine, options, startedAt, loadAtStart, postgres, database.ConnectionString);
+        var summary = await Bench.RunAsync(api, scenarios, machine, options, startedAt, loadAtStart, postgres, database.ConnectionString,
+            options.SiloDll is null ? null : StartClusteredAsync);
         ResultsFiles.Write(Path.Combine(options.ResultsFolder, ResultsFiles.Summary), summary);
         exitCode = summary.Passed ? 0 : 1;
         foreach (var problem in summary.Problems)
@@ -135,6 +164,7 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 
 /// <summary>The bench's command line.</summary>
 /// <param name="ApiDll">Path of Backend.Api.dll.</param>
+/// <param name="SiloDll">Path of Backend.Silo.dll: the clustered topology is measured too when given.</param>
 /// <param name="ResultsFolder">Where the JSON results go.</param>
 /// <param name="Readme">The README to (re)generate, if any.</param>
 /// <param name="Command">The command line to record in the README.</param>
@@ -142,7 +172,7 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="SoakMinutes">Run a soak of this many minutes instead of the bench.</param>
 /// <param name="Scale">Multiplies every measured duration (1 by default; smaller to try the runner itself).</param>
 /// <param name="WorkFolder">Where the key pair and the Api's log go (removed by the caller); a temporary folder when null.</param>
-internal sealed record BenchArguments(string ApiDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder)
+internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -153,6 +183,7 @@ internal sealed record BenchArguments(string ApiDll, string ResultsFolder, strin
         double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
         return new BenchArguments(
             Value("--api") ?? throw new ArgumentException("--api <Backend.Api.dll> is required."),
+            Value("--silo"),
             Value("--results") ?? "bench/results",
             Value("--readme"),
             Value("--command") ?? "bash bench/run.sh",

@@ -63,7 +63,8 @@ internal static class ReadmeWriter
         text.Append(c, $"- Load: flows-load (`LoadRunner`) in the bench process, on the **same {s.Machine.Cores}-core machine** as the Api and Postgres: ");
         text.AppendLine("the tool's CPU (column *tool cores*) and Postgres's are taken from the cores the Api could use, so every ratio below understates what the Api " +
             "alone would reach. *Machine cores* is the whole machine's busy CPU over the measured period (`/proc/stat`): what it has beyond tool + Api + " +
-            "Postgres is other engineers' work. *Api CPU/request* is the Api's CPU time per HTTP request, to compare with the RSA ceiling's cost per decryption");
+            "Postgres is other engineers' work. *Api CPU/request* is the Api's CPU time per HTTP request, to compare with the RSA ceiling's cost per decryption; " +
+            "*Server CPU/request* adds the silo's (clustered topology) and PostgreSQL's");
         text.AppendLine(c, $"- Result: **{(s.Passed ? "every run passed (zero verification failures, zero 5xx)" : "FAILED: " + string.Join("; ", s.Problems))}**");
         text.AppendLine();
 
@@ -111,11 +112,11 @@ internal static class ReadmeWriter
         text.AppendLine(c, $"### {run.Id}: {run.Title}").AppendLine();
         var shape = run.Loop == "open" ? $"open loop at {run.Rate:0.#}/s" : $"closed loop, {run.Concurrency} virtual users";
         text.AppendLine(c, $"{shape}; measured {run.MeasuredSeconds:0.0} s; results: [`{resultsFolder}/{run.Id}.json`]({resultsFolder}/{run.Id}.json)").AppendLine();
-        text.AppendLine("| Throughput | Requests/s | Ceiling (same run) | Ratio | Tool cores | Api cores | Postgres cores | Machine cores | Api CPU/request | Api peak RSS | Load average |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| Throughput | Requests/s | Ceiling (same run) | Ratio | Tool cores | Api cores | Silo cores | Postgres cores | Machine cores | Api CPU/request | Server CPU/request | Api peak RSS | Load average |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var ceiling = run.Ceiling is { } value ? $"{value:N1}/s ({run.CeilingName})" : "-";
         var ratio = run.Ratio is { } r ? $"{r * 100:0.0} %" : "-";
-        text.AppendLine(c, $"| {run.OperationsPerSecond:N1} {unit}/s | {run.RequestsPerSecond:N1} | {ceiling} | {ratio} | {run.ToolCores:0.00} | {run.ApiCores:0.00} | {(run.PostgresCores is { } pg ? pg.ToString("0.00", c) : "-")} | {run.MachineCores:0.00} | {(run.RequestsPerSecond > 0 ? run.ApiCores / run.RequestsPerSecond * 1e6 : 0):0} µs | {run.ApiPeakRssMb:0} MB | {run.LoadAverage} |");
+        text.AppendLine(c, $"| {run.OperationsPerSecond:N1} {unit}/s | {run.RequestsPerSecond:N1} | {ceiling} | {ratio} | {run.ToolCores:0.00} | {run.ApiCores:0.00} | {(run.SiloCores is { } silo ? silo.ToString("0.00", c) : "-")} | {(run.PostgresCores is { } pg ? pg.ToString("0.00", c) : "-")} | {run.MachineCores:0.00} | {(run.RequestsPerSecond > 0 ? run.ApiCores / run.RequestsPerSecond * 1e6 : 0):0} µs | {run.ServerCpuPerRequestUs:0} µs | {run.ApiPeakRssMb:0} MB | {run.LoadAverage} |");
         text.AppendLine();
         text.AppendLine("| Step | Count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |").AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (step, l) in run.Latency)
