@@ -321,6 +321,25 @@ public sealed class FlowEndpointBadInputTests : IClassFixture<FlowsApiFactory>
         await AssertRefused(await _meta.PostAsync(Path, _meta.Seal(payload)), 400);
     }
 
+    [Theory]
+    [InlineData("""{"version":"3.0","action":"INIT","flow_token":"must-not-be-handled","flow_token":"other"}""")]
+    [InlineData("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"a":1,"a":2}}""")]
+    [InlineData("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"name":"\ud800"}}""")]
+    [InlineData("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"name":"\udc00x"}}""")]
+    [InlineData("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"email":"a\u0000@example.com"}}""")]
+    [InlineData("""{"version":"3.0","action":"INIT","flow_token":"must-not-\u0000be-handled"}""")]
+    [InlineData("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"n\u0000":1}}""")]
+    public async Task DuplicateNamesLoneSurrogatesAndNulsInThePayloadAre400(string payload) =>
+        await AssertRefused(await _meta.PostAsync(Path, _meta.Seal(payload)), 400);
+
+    [Fact]
+    public async Task APayloadThatIsNotUtf8Is400()
+    {
+        var prefix = System.Text.Encoding.UTF8.GetBytes("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"name":" """);
+        byte[] payload = [.. prefix, 0xC3, 0x28, .. "\"}}"u8];
+        await AssertRefused(await _meta.PostAsync(Path, _meta.Seal(payload)), 400);
+    }
+
     [Fact]
     public async Task NoRefusedRequestReachedTheHandler()
     {

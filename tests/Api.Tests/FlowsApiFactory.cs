@@ -154,14 +154,14 @@ public sealed class RecordingCompletionSink : IFlowCompletionSink
     public ConcurrentQueue<FlowEvent> Events { get; } = new();
     public int FailuresToInject;
 
-    public ValueTask OnCompletedAsync(FlowCompletion completion, CancellationToken cancellationToken)
+    public ValueTask<bool> OnCompletedAsync(FlowCompletion completion, CancellationToken cancellationToken)
     {
         if (Interlocked.Decrement(ref FailuresToInject) >= 0)
         {
             throw new InvalidOperationException("storage unavailable");
         }
         Completions.Enqueue(completion);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(true);
     }
 
     public ValueTask OnFlowEventAsync(FlowEvent flowEvent, CancellationToken cancellationToken)

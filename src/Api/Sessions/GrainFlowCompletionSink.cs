@@ -8,12 +8,13 @@ namespace Backend.Api.Sessions;
 /// <summary>Completes the flow token's session when the webhook delivers the user's <c>nfm_reply</c>.</summary>
 internal sealed partial class GrainFlowCompletionSink(IGrainFactory grains, ILogger<GrainFlowCompletionSink> logger) : IFlowCompletionSink
 {
-    public async ValueTask OnCompletedAsync(FlowCompletion completion, CancellationToken cancellationToken)
+    public async ValueTask<bool> OnCompletedAsync(FlowCompletion completion, CancellationToken cancellationToken)
     {
         var result = await grains.GetFlowSession(completion.FlowToken)
             .Complete(new FlowCompletionReport(completion.MessageId, completion.Response, completion.From, completion.Timestamp))
             .WaitAsync(cancellationToken);
         LogCompletion(logger, FlowTokenFingerprint.Of(completion.FlowToken), result.Outcome);
+        return result.Outcome != FlowCompletionOutcome.UnknownSession;
     }
 
     public ValueTask OnFlowEventAsync(FlowEvent flowEvent, CancellationToken cancellationToken)

@@ -86,7 +86,11 @@ public static partial class WebhookApi
             }
             try
             {
-                await sink.OnCompletedAsync(completion, http.RequestAborted);
+                if (!await sink.OnCompletedAsync(completion, http.RequestAborted))
+                {
+                    // Nobody knew the session (yet): a re-delivery once it exists must not be dropped as a duplicate.
+                    deduplicator.Release(completion.MessageId);
+                }
             }
             catch
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Backend.Flows.Json;
 
 namespace Backend.Flows.Endpoint;
 
@@ -35,12 +36,13 @@ public abstract record FlowRequest(string Version)
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(utf8Json, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
+            root = StrictJson.Parse(utf8Json) as JsonObject
                 ?? throw Malformed("the payload must be a JSON object");
         }
         catch (JsonException ex)
         {
-            throw new FlowRequestException(FlowRequestError.MalformedPayload, "Malformed payload: not valid JSON.", ex);
+            // The message names the problem (not JSON, a duplicate name, invalid text, NUL), never the value.
+            throw new FlowRequestException(FlowRequestError.MalformedPayload, $"Malformed payload: {(ex.Path is null && ex.LineNumber is null ? ex.Message : "not valid JSON.")}", ex);
         }
 
         var version = OptionalString(root, "version") ?? throw Malformed("'version' is required");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Backend.Flows.Json;
 
 namespace Backend.Flows.Webhooks;
 
@@ -26,7 +27,7 @@ public sealed record WebhookNotification(
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(utf8Json) as JsonObject ?? throw new FormatException("The webhook body must be a JSON object.");
+            root = StrictJson.Parse(utf8Json) as JsonObject ?? throw new FormatException("The webhook body must be a JSON object.");
         }
         catch (JsonException ex)
         {
@@ -89,7 +90,7 @@ public sealed record WebhookNotification(
             try
             {
                 // response_json is a JSON document inside a string: parse it a second time.
-                response = JsonNode.Parse(Text(nfm["response_json"]) ?? "") as JsonObject;
+                response = StrictJson.Parse(Text(nfm["response_json"]) ?? "") as JsonObject;
             }
             catch (JsonException)
             {

@@ -255,3 +255,23 @@ public sealed class SignUpFlowTests(SignUpDatabase database) : IClassFixture<Sig
         Assert.Equal("sent", (string?)(await _api.SessionAsync(token))!["status"]);
     }
 }
+
+/// <summary>A completion that arrives before its session exists does not use up its message id.</summary>
+public sealed class EarlyCompletionTests(SignUpDatabase database) : IClassFixture<SignUpDatabase>
+{
+    [Fact]
+    public async Task ACompletionForAnUnknownSessionIsProcessedWhenMetaDeliversItAgainLater()
+    {
+        // Meta's preview sends made-up tokens: with AnyToken a session starts with its first step.
+        using var api = new ProductApi(database.ConnectionString, configure: f => f.Settings["FlowSessions:TokenPolicy"] = "AnyToken");
+        var token = "preview-" + Guid.NewGuid().ToString("N");
+        var messageId = $"wamid.EARLY-{Guid.NewGuid():N}";
+
+        var early = await api.CompleteAsync(token, messageId);
+        Assert.Equal(200, (await api.StepAsync(token, "INIT")).Status);
+        var again = await api.CompleteAsync(token, messageId);
+
+        Assert.Equal((System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.OK), (early, again));
+        Assert.Equal("completed", (string?)(await api.SessionAsync(token))!["status"]);
+    }
+}

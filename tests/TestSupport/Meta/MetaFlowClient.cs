@@ -26,10 +26,15 @@ public sealed class MetaFlowClient(HttpClient http, RSA businessPublicKey, strin
         return Seal(plaintextJson, aesKey, iv);
     }
 
+    /// <summary>Builds a request for raw plaintext bytes (for payloads that are not valid UTF-8).</summary>
+    public MetaRequest Seal(byte[] plaintext) => Seal(plaintext, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(16));
+
     /// <summary>Builds a request with the given key material (for recorded vectors and tampering).</summary>
-    public MetaRequest Seal(string plaintextJson, byte[] aesKey, byte[] iv)
+    public MetaRequest Seal(string plaintextJson, byte[] aesKey, byte[] iv) => Seal(Encoding.UTF8.GetBytes(plaintextJson), aesKey, iv);
+
+    private MetaRequest Seal(byte[] plaintext, byte[] aesKey, byte[] iv)
     {
-        var ciphertext = Gcm(true, aesKey, iv, Encoding.UTF8.GetBytes(plaintextJson));
+        var ciphertext = Gcm(true, aesKey, iv, plaintext);
         var wrappedKey = businessPublicKey.Encrypt(aesKey, RSAEncryptionPadding.OaepSHA256);
         return new MetaRequest(aesKey, iv, ciphertext, wrappedKey);
     }
