@@ -5,6 +5,8 @@ using Backend.Api.Webhook;
 using Backend.Grains.Hosting;
 using Backend.ServiceDefaults;
 
+// A refusal to start (a setting missing or invalid, a key that cannot be read) ends with one line and exit code 2.
+StartupRefusal.ExitOnRefusal();
 var builder = WebApplication.CreateBuilder(args);
 
 // Secrets (keys, app secret, tokens, connection string) from /run/secrets, one file per setting, when mounted.

@@ -1,6 +1,8 @@
 using Backend.Grains.Hosting;
 using Backend.ServiceDefaults;
 
+// A refusal to start (a setting missing or invalid, a key that cannot be read) ends with one line and exit code 2.
+StartupRefusal.ExitOnRefusal();
 var builder = WebApplication.CreateSlimBuilder(args);
 
 // Secrets (the connection string) from /run/secrets, one file per setting, as Docker and Kubernetes mount them.

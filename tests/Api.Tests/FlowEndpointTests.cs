@@ -333,6 +333,16 @@ public sealed class FlowEndpointBadInputTests : IClassFixture<FlowsApiFactory>
         await AssertRefused(await _meta.PostAsync(Path, _meta.Seal(payload)), 400);
 
     [Fact]
+    public async Task ATokenLongerThanTheLimitIs427WithoutReachingTheHandler()
+    {
+        var token = "must-not-be-handled" + new string('x', 2000);
+        using var response = await _meta.PostAsync(Path, _meta.Seal($$"""{"version":"3.0","action":"INIT","flow_token":"{{token}}"}"""));
+
+        Assert.Equal(427, (int)response.StatusCode);
+        Assert.DoesNotContain(_api.Handler.Requests, r => r.FlowToken.StartsWith("must-not-be-handled", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task APayloadThatIsNotUtf8Is400()
     {
         var prefix = System.Text.Encoding.UTF8.GetBytes("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"name":" """);

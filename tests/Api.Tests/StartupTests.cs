@@ -180,4 +180,35 @@ public sealed class EndpointSettingsTests
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("FlowEndpoint:Keys:0:Path", "/nonexistent/key.pem", "FlowEndpoint:Keys:0")]
+    [InlineData("Cluster:Storage", "Postgres", "Cluster:ConnectionString is required")]
+    public async Task AsAProcessARefusalExitsWithCode2AndOneLineWithoutAStackTrace(string setting, string value, string named)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backend.Api.dll"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Cluster__SiloPort"] = "0";
+        start.Environment["Cluster__GatewayPort"] = "-1";
+        start.Environment[setting.Replace(":", "__", StringComparison.Ordinal)] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var lines = (await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, process.ExitCode);
+        Assert.Single(lines);
+        Assert.StartsWith("Start-up refused: ", lines[0]);
+        Assert.Contains(named, lines[0]);
+        Assert.DoesNotContain("   at ", await output + await errors);
+    }
 }

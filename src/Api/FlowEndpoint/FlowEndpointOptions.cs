@@ -29,6 +29,13 @@ public sealed class FlowEndpointOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// The longest flow token accepted. Longer ones cannot be this backend's (it issues 43 characters) and answer
+    /// 427 before any grain is called, so junk tokens cannot make the service hold large keys.
+    /// </summary>
+    [Range(16, 64 * 1024)]
+    public int MaxFlowTokenLength { get; set; } = 1024;
+
     /// <summary>Deadline of one request. Meta counts a request over 10 s as a timeout; answer well before.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(8);

@@ -85,6 +85,11 @@ internal sealed partial class FlowEndpointPipeline(
                     FlowRequestAction.Back => "BACK",
                     _ => "data_exchange",
                 };
+                if (exchangeRequest.FlowToken.Length > options.Value.MaxFlowTokenLength)
+                {
+                    LogTokenTooLong(logger, flow, kind, exchangeRequest.FlowToken.Length);
+                    return (kind, Invalidated(exchange, null));
+                }
                 var outcome = await handler.HandleAsync(flow, exchangeRequest, cancellationToken);
                 var token = FlowTokenFingerprint.Of(exchangeRequest.FlowToken);
                 switch (outcome)
@@ -138,6 +143,9 @@ internal sealed partial class FlowEndpointPipeline(
 
     [LoggerMessage(13, LogLevel.Error, "Flow {Flow} {Kind} on screen {Screen} not handled: {Reason}")]
     private static partial void LogNotHandled(ILogger logger, string flow, string kind, string? screen, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "Flow {Flow} {Kind}: a flow token of {Length} characters is longer than any this backend issues (427)")]
+    private static partial void LogTokenTooLong(ILogger logger, string flow, string kind, int length);
 
     [LoggerMessage(15, LogLevel.Warning, "Flow {Flow} {Kind} answered 503: {ExceptionType}")]
     private static partial void LogUnavailable(ILogger logger, string flow, string kind, string exceptionType);

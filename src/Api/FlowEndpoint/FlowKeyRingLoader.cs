@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Backend.Flows.Endpoint;
+using Backend.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Api.FlowEndpoint;
@@ -24,7 +25,7 @@ internal sealed partial class FlowKeyRingLoader(
         {
             return new FlowKeyRing([LoadOrCreateDevelopmentKey(settings)]);
         }
-        throw new InvalidOperationException(
+        throw new StartupRefusedException(
             $"No private key is configured for the Flows endpoint. Set {FlowEndpointOptions.Section}:Keys:0:Path " +
             $"(and :Passphrase for an encrypted key), or {FlowEndpointOptions.Section}:GenerateDevelopmentKey=true for a development key.");
     }
@@ -43,7 +44,7 @@ internal sealed partial class FlowKeyRingLoader(
         }
         catch (FlowKeyException ex)
         {
-            throw new InvalidOperationException($"{name}: {ex.Message}", ex);
+            throw new StartupRefusedException($"{name}: {ex.Message}", ex);
         }
     }
 

@@ -76,6 +76,8 @@ public sealed partial class FlowSessionGrain(
             if (settings.TokenPolicy == FlowTokenPolicy.IssuedOnly)
             {
                 LogRefused(logger, step.FlowName, Fingerprint, "not issued");
+                // Nothing to keep for a token nobody issued: a stream of made-up tokens leaves no activations behind.
+                DeactivateOnIdle();
                 return Invalid();
             }
             session.State = new FlowSessionState { FlowName = step.FlowName, Status = FlowSessionStatus.Open, CreatedAt = now, ExpiresAt = now + settings.Lifetime };
@@ -151,6 +153,7 @@ public sealed partial class FlowSessionGrain(
         _saved.ThrowIfStale();
         if (!session.RecordExists)
         {
+            DeactivateOnIdle();
             LogRefused(logger, "?", Fingerprint, "completion for an unknown session");
             return new FlowCompletionResult(FlowCompletionOutcome.UnknownSession);
         }
