@@ -1,5 +1,6 @@
 using Backend.Api.FlowEndpoint;
 using Backend.Api.Faults;
+using Backend.Api.Limits;
 using Backend.Api.Sessions;
 using Backend.Api.Webhook;
 using Backend.Grains.Hosting;
@@ -25,6 +26,8 @@ builder.AddFlowSessions();
 // Our own faults (state not saved, database or silo unreachable) answer 503 with Retry-After, as problem details.
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<TransientFaultHandler>();
+// A bounded queue per node: past Limits:MaxConcurrentRequests running and Limits:QueueLength waiting, 503.
+builder.AddRequestLimits();
 // Liveness (/healthz) and readiness (/readyz: database and cluster answer) for load balancers and orchestrators.
 builder.AddClusterHealthChecks();
 
@@ -32,6 +35,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseRequestTimeouts();
+app.UseRateLimiter();
 app.MapFlowEndpoint();
 app.MapWebhook();
 app.MapAdmin();
