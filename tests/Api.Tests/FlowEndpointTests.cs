@@ -343,6 +343,22 @@ public sealed class FlowEndpointBadInputTests : IClassFixture<FlowsApiFactory>
     }
 
     [Fact]
+    public async Task APayloadNestedDeeperThanTheLimitIs400()
+    {
+        var deep = string.Concat(Enumerable.Repeat("""{"a":""", 40)) + "1" + new string('}', 40);
+        var payload = """{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":""" + deep + "}";
+        await AssertRefused(await _meta.PostAsync(Path, _meta.Seal(payload)), 400);
+    }
+
+    [Fact]
+    public async Task AFieldLongerThanTheLimitIs400()
+    {
+        var name = new string('n', 70 * 1024);
+        var payload = """{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"name":""" + "\"" + name + "\"}}";
+        await AssertRefused(await _meta.PostAsync(Path, _meta.Seal(payload)), 400);
+    }
+
+    [Fact]
     public async Task APayloadThatIsNotUtf8Is400()
     {
         var prefix = System.Text.Encoding.UTF8.GetBytes("""{"version":"3.0","action":"data_exchange","screen":"S","flow_token":"must-not-be-handled","data":{"name":" """);

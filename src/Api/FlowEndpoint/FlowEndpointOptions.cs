@@ -36,6 +36,17 @@ public sealed class FlowEndpointOptions
     [Range(16, 64 * 1024)]
     public int MaxFlowTokenLength { get; set; } = 1024;
 
+    /// <summary>The deepest nesting of objects and arrays in a decrypted payload; deeper answers 400.</summary>
+    [Range(4, 256)]
+    public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>
+    /// The longest string (a field's name or value) in a decrypted payload, in characters; longer answers 400. A
+    /// form field holds far less; media uploads carry URLs and hashes, not files.
+    /// </summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int MaxFieldLength { get; set; } = 64 * 1024;
+
     /// <summary>Deadline of one request. Meta counts a request over 10 s as a timeout; answer well before.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(8);

@@ -30,6 +30,9 @@ internal sealed partial class FlowEndpointPipeline(
     public const int BadSignature = 432;
     private const string PlainText = "text/plain";
 
+    private readonly FlowRequestLimits _limits = new(options.Value.MaxJsonDepth, options.Value.MaxFieldLength);
+    private readonly int _maxFlowTokenLength = options.Value.MaxFlowTokenLength;
+
     public async ValueTask<FlowEndpointResult> ProcessAsync(
         string flow, ReadOnlyMemory<byte> body, string? signatureHeader, CancellationToken cancellationToken)
     {
@@ -67,7 +70,7 @@ internal sealed partial class FlowEndpointPipeline(
     {
         var envelope = FlowEnvelope.Parse(body.Span);
         using var exchange = cipher.Open(envelope);
-        var request = exchange.ParseRequest();
+        var request = exchange.ParseRequest(_limits);
         switch (request)
         {
             case HealthCheckRequest:
@@ -85,7 +88,7 @@ internal sealed partial class FlowEndpointPipeline(
                     FlowRequestAction.Back => "BACK",
                     _ => "data_exchange",
                 };
-                if (exchangeRequest.FlowToken.Length > options.Value.MaxFlowTokenLength)
+                if (exchangeRequest.FlowToken.Length > _maxFlowTokenLength)
                 {
                     LogTokenTooLong(logger, flow, kind, exchangeRequest.FlowToken.Length);
                     return (kind, Invalidated(exchange, null));

@@ -55,6 +55,9 @@ public sealed class FlowExchange : IDisposable
     /// <exception cref="FlowRequestException">The payload is not a valid Flows request.</exception>
     public FlowRequest ParseRequest() => FlowRequest.Parse(_plaintext);
 
+    /// <summary>Parses the decrypted request within <paramref name="limits"/>.</summary>
+    public FlowRequest ParseRequest(FlowRequestLimits limits) => FlowRequest.Parse(_plaintext, limits);
+
     /// <summary>Encrypts <paramref name="response"/> for this request: the base64 text to send with status 200.</summary>
     public string Seal(FlowResponse response)
     {

@@ -17,7 +17,7 @@ public enum FlowRequestAction
     DataExchange,
 }
 
-/// <summary>A decrypted request to the data endpoint. See <see cref="FlowRequest.Parse"/>.</summary>
+/// <summary>A decrypted request to the data endpoint. See <see cref="FlowRequest.Parse(ReadOnlySpan{byte})"/>.</summary>
 /// <param name="Version">The payload's <c>version</c> (<c>"3.0"</c>).</param>
 public abstract record FlowRequest(string Version)
 {
@@ -31,12 +31,17 @@ public abstract record FlowRequest(string Version)
     /// </summary>
     /// <exception cref="FlowRequestException">With <see cref="FlowRequestError.MalformedPayload"/> or <see cref="FlowRequestError.UnsupportedVersion"/>.
     /// Messages name fields, never their decrypted values.</exception>
-    public static FlowRequest Parse(ReadOnlySpan<byte> utf8Json)
+    public static FlowRequest Parse(ReadOnlySpan<byte> utf8Json) => Parse(utf8Json, FlowRequestLimits.Default);
+
+    /// <summary>Parses a decrypted payload within <paramref name="limits"/> (nesting depth, string length).</summary>
+    /// <exception cref="FlowRequestException">As <see cref="Parse(ReadOnlySpan{byte})"/>; a payload past a limit is malformed.</exception>
+    public static FlowRequest Parse(ReadOnlySpan<byte> utf8Json, FlowRequestLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         JsonObject root;
         try
         {
-            root = StrictJson.Parse(utf8Json) as JsonObject
+            root = StrictJson.Parse(utf8Json, limits.MaxDepth, limits.MaxStringLength) as JsonObject
                 ?? throw Malformed("the payload must be a JSON object");
         }
         catch (JsonException ex)
@@ -101,6 +106,15 @@ public abstract record FlowRequest(string Version)
 
     private static FlowRequestException Malformed(string detail) =>
         new(FlowRequestError.MalformedPayload, $"Malformed payload: {detail}.");
+}
+
+/// <summary>How large a decrypted payload may be inside: nesting depth and the length of any string in it.</summary>
+/// <param name="MaxDepth">The deepest nesting of objects and arrays.</param>
+/// <param name="MaxStringLength">The longest name or string value, in UTF-16 characters.</param>
+public sealed record FlowRequestLimits(int MaxDepth, int MaxStringLength)
+{
+    /// <summary>The library's defaults: <see cref="StrictJson.DefaultMaxDepth"/> and <see cref="StrictJson.DefaultMaxStringLength"/>.</summary>
+    public static FlowRequestLimits Default { get; } = new(StrictJson.DefaultMaxDepth, StrictJson.DefaultMaxStringLength);
 }
 
 /// <summary>The periodic health check: <c>{"version":"3.0","action":"ping"}</c>. Answer with <see cref="FlowResponse.HealthCheck"/>.</summary>
