@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using Backend.TestSupport;
 
 namespace Backend.Product.Bench;
 
@@ -36,7 +36,7 @@ public sealed class ApiProcess : IDisposable
     /// <summary>Starts <paramref name="apiDll"/> with <paramref name="settings"/> as environment variables and waits for <c>/healthz</c>.</summary>
     public static async Task<ApiProcess> StartAsync(string apiDll, IReadOnlyDictionary<string, string> settings, string logFile, string? pidFile)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var baseUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -172,12 +172,5 @@ public sealed class ApiProcess : IDisposable
         {
             log.WriteLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Backend.TestSupport;
 using Backend.TestSupport.Meta;
 using Xunit.Abstractions;
 
@@ -24,7 +24,7 @@ public sealed class JunkTokenMemoryTests(ITestOutputHelper output) : IDisposable
         using var key = RSA.Create(2048);
         var keyFile = Path.Combine(_folder, "key.pem");
         await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backend.Api.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -106,11 +106,4 @@ public sealed class JunkTokenMemoryTests(ITestOutputHelper output) : IDisposable
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024)
             .Single();
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }

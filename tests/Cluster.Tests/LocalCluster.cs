@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Backend.TestSupport;
 using Backend.TestSupport.Meta;
@@ -39,7 +37,7 @@ public sealed class LocalCluster : IAsyncLifetime
         // The postgres user (the server runs as it when the tests run as root) must reach the folder.
         File.SetUnixFileMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        var pg = FreePort();
+        var pg = LoopbackPorts.Free();
         var (silo, gateway, health, api) = (FreeRange(), FreeRange(), FreeRange(), FreeRange());
         _environment["CLUSTER_ROOT"] = _root;
         _environment["CLUSTER_PG_PORT"] = pg.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -110,38 +108,17 @@ public sealed class LocalCluster : IAsyncLifetime
     // bin/<configuration>/net10.0: the build this test runs in is the one the cluster runs.
     private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
     // Two consecutive free ports (node 0 and node 1).
     private static int FreeRange()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var port = FreePort();
-            if (port < 65535 && IsFree(port + 1))
+            var port = LoopbackPorts.Free();
+            if (port < 65535 && LoopbackPorts.IsFree(port + 1))
             {
                 return port;
             }
         }
         throw new InvalidOperationException("No two consecutive free ports.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Web;
@@ -82,7 +81,7 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -311,13 +310,6 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
     }
 
     private string NewId() => (_nextId++).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private sealed record ScriptedFailure(string Method, string ResourceSuffix, HttpStatusCode Status, int Code, int? RetryAfterSeconds, TimeSpan? Delay, bool IsTransient, string Message)
     {

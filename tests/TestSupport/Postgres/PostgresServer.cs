@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Backend.TestSupport.Postgres;
@@ -163,7 +161,7 @@ public sealed class PostgresServer
             // A free port can be taken between probing and binding: try a few.
             for (var attempt = 1; ; attempt++)
             {
-                var cluster = new LocalCluster(folder, binaries, FreePort());
+                var cluster = new LocalCluster(folder, binaries, LoopbackPorts.Free());
                 try
                 {
                     await cluster.ResumeAsync().ConfigureAwait(false);
@@ -277,13 +275,6 @@ public sealed class PostgresServer
             catch (UnauthorizedAccessException)
             {
             }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
         private static bool RunsAsRoot => OperatingSystem.IsLinux() && Environment.UserName == "root";
