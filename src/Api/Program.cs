@@ -39,8 +39,7 @@ app.UseRateLimiter();
 app.MapFlowEndpoint();
 app.MapWebhook();
 app.MapAdmin();
-app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains(ClusterHealthChecks.Ready) });
+app.MapHealthEndpoints();
 
 app.Run();
 

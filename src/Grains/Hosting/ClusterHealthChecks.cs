@@ -12,15 +12,12 @@ namespace Backend.Grains.Hosting;
 /// </summary>
 public static class ClusterHealthChecks
 {
-    /// <summary>The tag of the checks <c>/readyz</c> runs.</summary>
-    public const string Ready = "ready";
-
     /// <summary>Adds the readiness checks: <c>database</c> and <c>cluster</c>.</summary>
     public static IHostApplicationBuilder AddClusterHealthChecks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseCheck>("database", tags: [Ready])
-            .AddCheck<ClusterCheck>("cluster", tags: [Ready]);
+            .AddCheck<DatabaseCheck>("database")
+            .AddCheck<ClusterCheck>("cluster");
         return builder;
     }
 
