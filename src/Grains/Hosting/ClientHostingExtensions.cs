@@ -1,6 +1,5 @@
 using Backend.Grains.Clustering;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
@@ -30,7 +29,7 @@ public static class ClientHostingExtensions
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
-            client.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(cluster.ConnectionString!));
+            client.Services.AddClusterDatabase(cluster);
             client.Services.AddSingleton<IGatewayListProvider>(sp => new PostgresGatewayListProvider(
                 cluster.ServiceId, cluster.ClusterId, sp.GetRequiredService<NpgsqlDataSource>(), GatewayRefreshPeriod));
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayRefreshPeriod);

@@ -90,7 +90,7 @@ public static class SiloHostingExtensions
     public static ISiloBuilder AddFlowMembership(this ISiloBuilder silo, ClusterSettings cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        silo.Services.TryAddSingleton(_ => BuildDataSource(cluster.ConnectionString!));
+        silo.Services.AddClusterDatabase(cluster);
         silo.Services.AddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(
             cluster.ServiceId, cluster.ClusterId, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresMembershipTable>>()));
         silo.Configure<ClusterMembershipOptions>(o =>
@@ -140,10 +140,17 @@ public static class SiloHostingExtensions
         {
             return silo.AddMemoryGrainStorageAsDefault();
         }
-        silo.Services.TryAddSingleton(_ => BuildDataSource(cluster.ConnectionString!));
+        silo.Services.AddClusterDatabase(cluster);
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new PostgresGrainStorage(
             cluster.ServiceId, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>()));
         return silo;
+    }
+
+    /// <summary>The connection pool of the cluster's database (state and membership), once per process.</summary>
+    internal static IServiceCollection AddClusterDatabase(this IServiceCollection services, ClusterSettings cluster)
+    {
+        services.TryAddSingleton(_ => BuildDataSource(cluster.ConnectionString!));
+        return services;
     }
 
     private static NpgsqlDataSource BuildDataSource(string connectionString)
