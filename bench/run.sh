@@ -2,21 +2,28 @@
 # The product's benchmark (issue 7): builds Release, starts PostgreSQL and the Api on 127.0.0.1, runs flows-load
 # against it, and regenerates bench/README.md and bench/results/*.json. Bounded in time; cleans up on any exit.
 #   bash bench/run.sh                 the bench (about 5 minutes; at most BENCH_TIMEOUT seconds, default 720)
+#   bash bench/run.sh --clustered     only the co-hosted and clustered step runs (about 2 minutes; README untouched)
 #   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
 # BACKEND_TEST_POSTGRES=<connection string> uses that server instead of a throwaway cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 soak=()
+mode=(--results bench/results --readme bench/README.md)
 command="bash bench/run.sh"
-if [[ "${1:-}" == "--soak" ]]; then
+if [[ "${1:-}" == "--clustered" ]]; then
+  # Only the co-hosted and clustered step runs, to study the clustered topology; the README is left alone.
+  mode=(--clustered-only)
+  command="bash bench/run.sh --clustered"
+  limit="${BENCH_TIMEOUT:-720}"
+elif [[ "${1:-}" == "--soak" ]]; then
   minutes="${2:-10}"
   [[ "$minutes" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "usage: bash bench/run.sh [--soak [minutes]]" >&2; exit 2; }
   soak=(--soak "$minutes")
   command="bash bench/run.sh --soak $minutes"
   limit=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 + 300 }')
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash bench/run.sh [--soak [minutes]]" >&2
+  echo "usage: bash bench/run.sh [--clustered | --soak [minutes]]" >&2
   exit 2
 else
   limit="${BENCH_TIMEOUT:-720}"
@@ -24,6 +31,8 @@ fi
 started=$(date +%s)
 
 work=$(mktemp -d -t product-bench-run-XXXXXX)
+# A study of the clustered topology keeps its results out of bench/results, which the README is generated from.
+[[ "${mode[0]}" == "--clustered-only" ]] && mode+=(--results "$work/results")
 pid_file="$work/api.pid"
 cleanup() {
   # The bench kills the Api itself; this is the backstop if the bench was killed first. Postgres is stopped by
@@ -49,7 +58,7 @@ remaining=$(( limit - ($(date +%s) - started) ))
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 status=0
 timeout -k 15 "$remaining" dotnet bench/Product.Bench/bin/Release/net10.0/Backend.Product.Bench.dll \
-  --api src/Api/bin/Release/net10.0/Backend.Api.dll --silo src/Silo/bin/Release/net10.0/Backend.Silo.dll --results bench/results --readme bench/README.md \
+  --api src/Api/bin/Release/net10.0/Backend.Api.dll --silo src/Silo/bin/Release/net10.0/Backend.Silo.dll "${mode[@]}" \
   --pid-file "$pid_file" --work "$work" --command "$command" "${soak[@]}" || status=$?
 if (( status == 124 || status == 137 )); then
   echo "bench stopped at its time limit (${limit} s in all); bench/README.md was not rewritten" >&2

@@ -73,6 +73,7 @@ public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string ap
             cpu.Silo);
         ReportPrinter.Print(report, Console.Error);
         Console.Error.WriteLine($"   Api: {result.ApiCores:0.00} cores (silo {result.SiloCores:0.00}, Postgres {result.PostgresCores:0.00}, machine {result.MachineCores:0.00}), peak RSS {result.ApiPeakRssMb:0} MB; ratio {(ratio is null ? "-" : ratio.Value.ToString("P1"))}; load average {result.LoadAverage}");
+        Console.Error.WriteLine($"   server CPU per request: {result.ServerCpuPerRequestUs:0} µs");
         return (report, result);
     }
 }

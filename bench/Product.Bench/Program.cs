@@ -107,6 +107,10 @@ try
             options.SiloDll is null ? null : StartClusteredAsync);
         ResultsFiles.Write(Path.Combine(options.ResultsFolder, ResultsFiles.Summary), summary);
         exitCode = summary.Passed ? 0 : 1;
+        foreach (var target in summary.Scenarios.SelectMany(r => r.Targets.Select(t => (r.Id, t))))
+        {
+            Console.Error.WriteLine($"target {target.Id}: {target.t.What} {target.t.Required}: {target.t.Measured} ({(target.t.Met ? "met" : "NOT met")})");
+        }
         foreach (var problem in summary.Problems)
         {
             Console.Error.WriteLine("FAILED: " + problem);
@@ -172,7 +176,9 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="SoakMinutes">Run a soak of this many minutes instead of the bench.</param>
 /// <param name="Scale">Multiplies every measured duration (1 by default; smaller to try the runner itself).</param>
 /// <param name="WorkFolder">Where the key pair and the Api's log go (removed by the caller); a temporary folder when null.</param>
-internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder)
+/// <param name="ClusteredOnly">Only the co-hosted and clustered step runs (to study the clustered topology); no README.</param>
+internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder,
+    bool ClusteredOnly)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -190,7 +196,8 @@ internal sealed record BenchArguments(string ApiDll, string? SiloDll, string Res
             Value("--pid-file"),
             args.Contains("--soak") ? (Value("--soak") is { } minutes && !minutes.StartsWith('-') ? Number(minutes) : 10) : null,
             Value("--scale") is { } scale ? Number(scale) : 1,
-            Value("--work"));
+            Value("--work"),
+            args.Contains("--clustered-only"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>
