@@ -103,7 +103,9 @@ public static partial class WebhookApi
         {
             await sink.OnFlowEventAsync(flowEvent, http.RequestAborted);
         }
-        return TypedResults.Ok();
+        // The readable replies are handled (a re-delivery of them is a duplicate); an unreadable one is refused so it
+        // shows among Meta's failed deliveries instead of vanishing behind a 200.
+        return notification.Problems.Count == 0 ? TypedResults.Ok() : TypedResults.BadRequest();
     }
 
     [LoggerMessage(40, LogLevel.Warning, "Webhook POST refused: no Meta:AppSecret is configured, so signatures cannot be checked")]

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Backend.Flows.Endpoint;
 
@@ -26,6 +27,12 @@ public sealed record FlowEnvelope(byte[] EncryptedFlowData, byte[] EncryptedAesK
     /// <exception cref="FlowRequestException">With <see cref="FlowRequestError.MalformedEnvelope"/>.</exception>
     public static FlowEnvelope Parse(ReadOnlySpan<byte> utf8Json)
     {
+        // The reader checks UTF-8 only in the values it transcodes: a bad byte elsewhere would surface later as another
+        // exception type. One vectorized pass first.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            throw Malformed("the body is not UTF-8");
+        }
         byte[]? flowData = null, aesKey = null, iv = null;
         try
         {

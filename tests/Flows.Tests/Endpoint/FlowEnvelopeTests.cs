@@ -33,6 +33,18 @@ public sealed class FlowEnvelopeTests
         Assert.All(Parse(json).InitialVector, b => Assert.Equal(0xFF, b));
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })] // a lead byte without its continuation
+    [InlineData(new byte[] { 0xC0, 0xAF })] // an overlong '/'
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // a UTF-16 surrogate encoded in UTF-8
+    public void RefusesABodyThatIsNotUtf8(byte[] bad)
+    {
+        byte[] body = [.. "{\"encrypted_flow_data\":\""u8, .. bad, .. "\"}"u8];
+        var ex = Assert.Throws<FlowRequestException>(() => FlowEnvelope.Parse(body));
+        Assert.Equal(FlowRequestError.MalformedEnvelope, ex.Error);
+        Assert.Contains("not UTF-8", ex.Message);
+    }
+
     [Fact]
     public void IgnoresUnknownFields()
     {
