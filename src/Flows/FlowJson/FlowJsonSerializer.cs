@@ -66,12 +66,17 @@ public static class FlowJsonSerializer
 
     /// <summary>Reads Flow JSON into the model. Unknown properties are kept in <c>UnknownProperties</c>.</summary>
     /// <exception cref="FlowJsonFormatException">The text is not JSON, or does not fit the model (e.g. an unknown component type).</exception>
-    public static FlowJsonDocument Parse(string json)
+    public static FlowJsonDocument Parse(string json) => Read(() => JsonSerializer.Deserialize<FlowJsonDocument>(json, Options));
+
+    /// <summary>Reads an already parsed Flow JSON document into the model.</summary>
+    /// <exception cref="FlowJsonFormatException">The document does not fit the model.</exception>
+    public static FlowJsonDocument Parse(JsonElement json) => Read(() => json.Deserialize<FlowJsonDocument>(Options));
+
+    private static FlowJsonDocument Read(Func<FlowJsonDocument?> deserialize)
     {
         try
         {
-            return JsonSerializer.Deserialize<FlowJsonDocument>(json, Options)
-                ?? throw new FlowJsonFormatException("The Flow JSON is null.", "");
+            return deserialize() ?? throw new FlowJsonFormatException("The Flow JSON is null.", "");
         }
         catch (JsonException e)
         {
