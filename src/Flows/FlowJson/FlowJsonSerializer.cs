@@ -82,6 +82,12 @@ public static class FlowJsonSerializer
         {
             throw new FlowJsonFormatException(e.Message, JsonPointer.FromJsonPath(e.Path), e);
         }
+        catch (NotSupportedException e)
+        {
+            // System.Text.Json reports some shapes (e.g. a component object without "type") this way; the path is in the message.
+            var path = e.Message.IndexOf(" Path: ", StringComparison.Ordinal) is var at and >= 0 ? e.Message[(at + 7)..].Split(' ', 2)[0] : null;
+            throw new FlowJsonFormatException(e.Message, JsonPointer.FromJsonPath(path), e);
+        }
     }
 
     internal static JsonElement ToElement(object value) => JsonSerializer.SerializeToElement(value, Compact);

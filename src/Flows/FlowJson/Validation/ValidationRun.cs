@@ -158,7 +158,7 @@ internal sealed partial class ValidationRun(JsonElement root)
                     screen.Data[field.Name] = field.Value;
                 }
             }
-            if (element.TryGetProperty("layout", out var layout) && layout.TryGetProperty("children", out var children)
+            if (element.TryGetProperty("layout", out var layout) && layout.ValueKind == JsonValueKind.Object && layout.TryGetProperty("children", out var children)
                 && children.ValueKind == JsonValueKind.Array)
             {
                 CollectFields(screen, children);
