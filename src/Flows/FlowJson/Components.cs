@@ -104,9 +104,9 @@ public sealed record TextHeading(string Text) : Component;
 /// <param name="Text">The text, or a binding.</param>
 public sealed record TextSubheading(string Text) : Component;
 
-/// <summary>Body text (4096 characters); <see cref="Markdown"/> from 5.1.</summary>
-/// <param name="Text">The text, or a binding.</param>
-public sealed record TextBody(string Text) : Component
+/// <summary>Body text (4096 characters); <see cref="Markdown"/> from 5.1, and with it the text as an array of lines.</summary>
+/// <param name="Text">The text, a binding, or (with <see cref="Markdown"/>) lines of markdown.</param>
+public sealed record TextBody(FlowText Text) : Component
 {
     /// <summary>The font weight.</summary>
     public FlowValue<FontWeight>? FontWeight { get; init; }
@@ -118,9 +118,9 @@ public sealed record TextBody(string Text) : Component
     public bool? Markdown { get; init; }
 }
 
-/// <summary>A caption (4096 characters; Meta's page prints 409); <see cref="Markdown"/> from 5.1.</summary>
-/// <param name="Text">The text, or a binding.</param>
-public sealed record TextCaption(string Text) : Component
+/// <summary>A caption (4096 characters; Meta's page prints 409); <see cref="Markdown"/> from 5.1, and with it the text as an array of lines.</summary>
+/// <param name="Text">The text, a binding, or (with <see cref="Markdown"/>) lines of markdown.</param>
+public sealed record TextCaption(FlowText Text) : Component
 {
     /// <summary>The font weight.</summary>
     public FlowValue<FontWeight>? FontWeight { get; init; }
@@ -133,8 +133,8 @@ public sealed record TextCaption(string Text) : Component
 }
 
 /// <summary>Markdown text (5.1+), alone on its screen (with a Footer from 6.3). Lines as an array, or a binding.</summary>
-/// <param name="Text">The lines of markdown, or a binding.</param>
-public sealed record RichText(FlowValue<string[]> Text) : Component;
+/// <param name="Text">The markdown as lines or one string, or a binding.</param>
+public sealed record RichText(FlowText Text) : Component;
 
 /// <summary>An image: base64 JPEG or PNG (at most 3 per screen).</summary>
 public sealed record Image : Component

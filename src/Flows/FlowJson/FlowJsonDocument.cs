@@ -10,11 +10,21 @@ namespace Backend.Flows.FlowJson;
 /// </summary>
 public sealed record FlowJsonDocument : FlowJsonObject
 {
-    /// <summary>The Flow JSON version, e.g. <c>"7.3"</c>.</summary>
-    [JsonPropertyName("version")]
-    public required string Version { get; init; }
+    /// <summary>The Flow JSON version a new flow gets when none is set: <c>"7.3"</c>, the newest, which Meta recommends.</summary>
+    public const string DefaultVersion = "7.3";
 
-    /// <summary>The data API version (<c>"3.0"</c> or <c>"4.0"</c>); required when the flow uses an endpoint.</summary>
+    /// <summary>The data API version <see cref="WithEndpoint"/> sets when none is given: <c>"4.0"</c> (since Nov 2025).</summary>
+    public const string DefaultDataApiVersion = "4.0";
+
+    /// <summary>
+    /// The Flow JSON version, e.g. <c>"7.3"</c>; <see cref="DefaultVersion"/> for a flow built without one.
+    /// Reading still requires it: a document without <c>version</c> is not Flow JSON.
+    /// </summary>
+    [JsonPropertyName("version")]
+    [JsonRequired]
+    public string Version { get; init; } = DefaultVersion;
+
+    /// <summary>The data API version (<c>"3.0"</c> or <c>"4.0"</c>); required when the flow uses an endpoint (see <see cref="WithEndpoint"/>).</summary>
     [JsonPropertyName("data_api_version")]
     public string? DataApiVersion { get; init; }
 
@@ -30,6 +40,14 @@ public sealed record FlowJsonDocument : FlowJsonObject
     [JsonPropertyName("screens")]
     public required IReadOnlyList<Screen> Screens { get; init; }
 
+    /// <summary>
+    /// This flow as an endpoint flow: the given routing model and a data API version
+    /// (<see cref="DefaultDataApiVersion"/> unless one is given or already set).
+    /// </summary>
+    /// <param name="routingModel">Forward routes between screens.</param>
+    /// <param name="dataApiVersion">The data API version; null keeps the flow's own or takes the default.</param>
+    public FlowJsonDocument WithEndpoint(IReadOnlyDictionary<string, IReadOnlyList<string>> routingModel, string? dataApiVersion = null) =>
+        this with { RoutingModel = routingModel, DataApiVersion = dataApiVersion ?? DataApiVersion ?? DefaultDataApiVersion };
 }
 
 /// <summary>One screen of a flow.</summary>

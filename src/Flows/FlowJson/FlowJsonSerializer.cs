@@ -66,16 +66,27 @@ public static class FlowJsonSerializer
 
     /// <summary>Reads Flow JSON into the model. Unknown properties are kept in <c>UnknownProperties</c>.</summary>
     /// <exception cref="FlowJsonFormatException">The text is not JSON, or does not fit the model (e.g. an unknown component type).</exception>
-    public static FlowJsonDocument Parse(string json)
+    public static FlowJsonDocument Parse(string json) => Read(() => JsonSerializer.Deserialize<FlowJsonDocument>(json, Options));
+
+    /// <summary>Reads an already parsed Flow JSON document into the model.</summary>
+    /// <exception cref="FlowJsonFormatException">The document does not fit the model.</exception>
+    public static FlowJsonDocument Parse(JsonElement json) => Read(() => json.Deserialize<FlowJsonDocument>(Options));
+
+    private static FlowJsonDocument Read(Func<FlowJsonDocument?> deserialize)
     {
         try
         {
-            return JsonSerializer.Deserialize<FlowJsonDocument>(json, Options)
-                ?? throw new FlowJsonFormatException("The Flow JSON is null.", "");
+            return deserialize() ?? throw new FlowJsonFormatException("The Flow JSON is null.", "");
         }
         catch (JsonException e)
         {
             throw new FlowJsonFormatException(e.Message, JsonPointer.FromJsonPath(e.Path), e);
+        }
+        catch (NotSupportedException e)
+        {
+            // System.Text.Json reports some shapes (e.g. a component object without "type") this way; the path is in the message.
+            var path = e.Message.IndexOf(" Path: ", StringComparison.Ordinal) is var at and >= 0 ? e.Message[(at + 7)..].Split(' ', 2)[0] : null;
+            throw new FlowJsonFormatException(e.Message, JsonPointer.FromJsonPath(path), e);
         }
     }
 

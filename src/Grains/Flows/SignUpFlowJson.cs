@@ -15,8 +15,9 @@ public enum SignUpFlowVariant
     Corrected,
 
     /// <summary>
-    /// What the product serves and uploads: <see cref="Corrected"/> at version 7.3 (3.0 can no longer be
-    /// published), with the password fields declared <c>sensitive</c> so Meta masks them in the chat summary.
+    /// What the product serves and uploads: <see cref="Corrected"/> at the builder's defaults, Flow JSON 7.3
+    /// (3.0 can no longer be published) and data API 4.0, with the password fields declared <c>sensitive</c> so
+    /// Meta masks them in the chat summary.
     /// </summary>
     Product,
 }
@@ -224,18 +225,16 @@ public static class SignUpFlowJson
             },
         };
 
-        return new FlowJsonDocument
-        {
-            Version = product ? "7.3" : "3.0",
-            DataApiVersion = "3.0",
-            RoutingModel = new Dictionary<string, IReadOnlyList<string>>
+        var flow = new FlowJsonDocument { Screens = [start, signUp, login, loginSuccess] }.WithEndpoint(
+            new Dictionary<string, IReadOnlyList<string>>
             {
                 ["START"] = ["SIGN_UP", "LOGIN"],
                 ["SIGN_UP"] = ["LOGIN"],
                 ["LOGIN"] = ["LOGIN_SUCCESS"],
                 ["LOGIN_SUCCESS"] = [],
-            },
-            Screens = [start, signUp, login, loginSuccess],
-        };
+            });
+        // The product takes the builder's defaults (Flow JSON 7.3, data API 4.0). The seed and its correction stay
+        // pinned to the seed document's versions (3.0 and 3.0) on purpose: the golden file is the seeds' own JSON.
+        return product ? flow : flow with { Version = "3.0", DataApiVersion = "3.0" };
     }
 }

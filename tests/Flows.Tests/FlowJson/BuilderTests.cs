@@ -221,8 +221,7 @@ public sealed class BuilderTests
 
         return new FlowJsonDocument
         {
-            Version = "7.3",
-            DataApiVersion = "3.0",
+            DataApiVersion = FlowJsonDocument.DefaultDataApiVersion, // the builder's default Flow JSON version, 7.3
             RoutingModel = new Dictionary<string, IReadOnlyList<string>> { ["MENU"] = ["INTRO", "FORM"], ["INTRO"] = ["FORM", "TERMS"], ["TERMS"] = ["FORM"], ["FORM"] = [] },
             Screens =
             [

@@ -32,8 +32,7 @@ public sealed class ValidatorRuleTests
         var agree = new OptIn { Name = "agree", Label = "I agree to the terms" };
         return new FlowJsonDocument
         {
-            Version = "7.3",
-            DataApiVersion = "3.0",
+            DataApiVersion = FlowJsonDocument.DefaultDataApiVersion, // the builder's default Flow JSON version, 7.3
             RoutingModel = new Dictionary<string, IReadOnlyList<string>>
             {
                 ["WELCOME"] = ["DETAILS"],

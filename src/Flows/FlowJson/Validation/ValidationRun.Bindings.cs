@@ -19,7 +19,7 @@ internal sealed partial class ValidationRun
         }
         if (isExpression)
         {
-            if (_version < new FlowVersion(6, 0))
+            if (!Applies(FlowVersionRules.Expressions))
             {
                 Error(FlowErrorCodes.InvalidPropertyValue, $"Expressions in backticks require Flow JSON 6.0 or later (this flow is {_version}).", pointer);
             }
@@ -82,7 +82,7 @@ internal sealed partial class ValidationRun
                 }
                 break;
             case ["screen", var screenId, var kind and ("form" or "data"), var name, ..]:
-                if (_version < new FlowVersion(4, 0))
+                if (!Applies(FlowVersionRules.GlobalReferences))
                 {
                     Error(FlowErrorCodes.InvalidPropertyValue, $"Global references (${{screen.…}}) require Flow JSON 4.0 or later (this flow is {_version}).", pointer);
                 }
@@ -205,7 +205,7 @@ internal sealed partial class ValidationRun
         {
             Error(FlowErrorCodes.InvalidEnumValue, $"'{name}' is not allowed in '{property}' of {ownerType} (allowed: {string.Join(", ", allowed)}).", namePointer);
         }
-        if (name is "update_data" or "open_url" && _version < new FlowVersion(6, 0))
+        if (name is "update_data" or "open_url" && !Applies(FlowVersionRules.UpdateDataAndOpenUrl))
         {
             Error(FlowErrorCodes.InvalidEnumValue, $"'{name}' requires Flow JSON 6.0 or later (this flow is {_version}).", namePointer);
         }
@@ -352,7 +352,8 @@ internal sealed partial class ValidationRun
             Error(FlowErrorCodes.InvalidNavigateActionNextScreenName, $"Screen '{targetId}' does not exist.", namePointer);
             return;
         }
-        _navigations.Add((screen, targetId, pointer));
+        // A link (EmbeddedLink, OptIn "read more") opens a side page the user leaves with Back (see rule 10).
+        _navigations.Add((screen, targetId, pointer, ownerType is "EmbeddedLink" or "OptIn"));
 
         var payloadPointer = JsonPointer.Append(pointer, "payload");
         var sent = payload is { } p ? p.EnumerateObject().ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal) : [];

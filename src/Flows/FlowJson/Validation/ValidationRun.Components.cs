@@ -14,6 +14,12 @@ internal sealed partial class ValidationRun
     ];
     private static readonly HashSet<string> ArrayProperties = ["data-source", "list-items", "unavailable-dates", "images", "include-days", "allowed-mime-types"];
 
+    // Meta's Components page refuses empty or blank text on these in every version; other strings only from 6.0.
+    private static readonly HashSet<string> TextNeverEmpty = ["TextHeading", "TextSubheading", "TextBody", "TextCaption", "EmbeddedLink"];
+
+    // Properties whose type the checks below report themselves (with Meta's codes), and containers walked as components.
+    private static readonly HashSet<string> SelfTypedProperties = ["init-values", "error-messages", "condition", "children", "then", "else", "cases"];
+
     private static readonly HashSet<string> DataSourceItemProperties =
         ["id", "title", "description", "metadata", "enabled", "image", "alt-text", "color", "on-select-action", "on-unselect-action"];
 
@@ -65,7 +71,7 @@ internal sealed partial class ValidationRun
             (scope.IfDepth > 0 ? _footersInConditionals : _footersOutsideConditionals).Add(pointer);
         }
 
-        CheckProperties(screen, component, pointer, spec, scope);
+        var misfits = CheckProperties(screen, component, pointer, spec, scope);
         CheckName(screen, component, pointer, spec, scope);
 
         switch (type)
@@ -88,16 +94,16 @@ internal sealed partial class ValidationRun
             case "Switch":
                 CheckSwitch(screen, component, pointer, scope);
                 break;
-            case "NavigationList":
+            case "NavigationList" when !misfits.Contains("list-items"):
                 CheckNavigationList(screen, component, pointer);
                 break;
-            case "ImageCarousel":
+            case "ImageCarousel" when !misfits.Contains("images"):
                 CheckImageCarousel(component, pointer);
                 break;
             default:
                 break;
         }
-        if (component.TryGetProperty("data-source", out var dataSource) && dataSource.ValueKind == JsonValueKind.Array)
+        if (component.TryGetProperty("data-source", out var dataSource) && dataSource.ValueKind == JsonValueKind.Array && !misfits.Contains("data-source"))
         {
             CheckDataSource(screen, type, dataSource, JsonPointer.Append(pointer, "data-source"));
         }
@@ -110,8 +116,10 @@ internal sealed partial class ValidationRun
         }
     }
 
-    private void CheckProperties(ScreenInfo screen, JsonElement component, string pointer, ComponentSpec spec, Scope scope)
+    /// <summary>Checks each property of a component; returns the names of those whose value the model cannot read.</summary>
+    private HashSet<string> CheckProperties(ScreenInfo screen, JsonElement component, string pointer, ComponentSpec spec, Scope scope)
     {
+        var misfits = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in component.EnumerateObject())
         {
             var name = property.Name;
@@ -125,7 +133,7 @@ internal sealed partial class ValidationRun
                 Error(FlowErrorCodes.InvalidPropertyKey, $"Property '{name}' is not allowed on {spec.Type}.", propertyPointer);
                 continue;
             }
-            if (since > _version)
+            if (since > _version && since > spec.Since) // a component newer than the flow is reported once, on its type
             {
                 Error(FlowErrorCodes.InvalidPropertyKey, $"Property '{name}' of {spec.Type} requires Flow JSON {since} or later (this flow is {_version}).", propertyPointer);
             }
@@ -134,11 +142,25 @@ internal sealed partial class ValidationRun
                 Error(FlowErrorCodes.InvalidPropertyKey,
                     $"'{name}' is not allowed on a component inside a Form; use the Form's '{name}s'.", propertyPointer);
             }
+            var value = property.Value;
+            if (name is "children" or "then" or "else" && value.ValueKind != JsonValueKind.Array
+                || name == "cases" && value.ValueKind != JsonValueKind.Object)
+            {
+                Error(FlowErrorCodes.InvalidPropertyType, $"'{name}' must be {(name == "cases" ? "an object of case → components" : "an array of components")}.", propertyPointer);
+                misfits.Add(name);
+                continue;
+            }
             if (ComponentCatalog.ActionProperties.Contains(name) || name is "children" or "then" or "else" or "cases")
             {
                 continue;
             }
-            var value = property.Value;
+            if (!SelfTypedProperties.Contains(name) && ModelContract.PropertyType(spec.Type, name) is { } modelType
+                && ModelContract.Misfit(value, modelType, propertyPointer) is { } misfit)
+            {
+                Error(FlowErrorCodes.InvalidPropertyType, $"'{name}' of {spec.Type} must be {misfit.Expected} at {misfit.Pointer}.", misfit.Pointer);
+                misfits.Add(name);
+                continue;
+            }
             if (name == "condition")
             {
                 CheckCondition(screen, value, propertyPointer);
@@ -147,13 +169,13 @@ internal sealed partial class ValidationRun
             {
                 CheckStringProperty(screen, spec, name, value.GetString()!, propertyPointer);
             }
+            else if (name == "text" && value.ValueKind == JsonValueKind.Array)
+            {
+                CheckTextLines(screen, component, spec, value, propertyPointer);
+            }
             else if (value.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
             {
                 ScanBindings(screen, value, propertyPointer, inPayload: false);
-            }
-            if (name == "data-source" && value.ValueKind is not (JsonValueKind.Array or JsonValueKind.String))
-            {
-                Error(FlowErrorCodes.InvalidPropertyType, "'data-source' must be an array or a binding.", propertyPointer);
             }
         }
         foreach (var required in spec.Required)
@@ -163,10 +185,47 @@ internal sealed partial class ValidationRun
                 Error(FlowErrorCodes.MissingRequiredProperty, $"{spec.Type} requires property '{required}'.", pointer);
             }
         }
-        if (spec.Type is "RadioButtonsGroup" or "CheckboxGroup" && _version >= new FlowVersion(4, 0) && !component.TryGetProperty("label", out _))
+        if (spec.Type is "RadioButtonsGroup" or "CheckboxGroup" && Applies(FlowVersionRules.SelectionLabelRequired) && !component.TryGetProperty("label", out _))
         {
             Error(FlowErrorCodes.MissingRequiredProperty, $"{spec.Type} requires property 'label' from Flow JSON 4.0.", pointer);
         }
+        return misfits;
+    }
+
+    /// <summary>
+    /// <c>text</c> as an array of lines: TextBody and TextCaption only with <c>markdown: true</c> (5.1+), RichText
+    /// always. The lines together obey the text's limits; single lines may be empty (a markdown paragraph break).
+    /// </summary>
+    private void CheckTextLines(ScreenInfo screen, JsonElement component, ComponentSpec spec, JsonElement lines, string pointer)
+    {
+        if (spec.Type is "TextBody" or "TextCaption")
+        {
+            if (!Applies(FlowVersionRules.MarkdownTextLines))
+            {
+                Error(FlowErrorCodes.InvalidPropertyType, $"'text' of {spec.Type} can be an array of lines only from Flow JSON 5.1 (this flow is {_version}).", pointer);
+                return;
+            }
+            if (!component.TryGetProperty("markdown", out var markdown) || markdown.ValueKind != JsonValueKind.True)
+            {
+                Error(FlowErrorCodes.InvalidPropertyType, $"'text' of {spec.Type} can be an array of lines only with 'markdown': true.", pointer);
+                return;
+            }
+        }
+        if (lines.GetArrayLength() == 0)
+        {
+            Error(FlowErrorCodes.MinItemsRequired, "'text' needs at least one line.", pointer);
+            return;
+        }
+        var text = string.Join('\n', lines.EnumerateArray().Select(line => line.GetString()));
+        if (TextNeverEmpty.Contains(spec.Type) || Applies(FlowVersionRules.NoEmptyStrings))
+        {
+            CheckNotBlank(text, pointer, "text");
+        }
+        if (spec.MaxChars.TryGetValue("text", out var max) && text.Length > max)
+        {
+            Error(FlowErrorCodes.MaxCharsExceeded, $"'text' of {spec.Type} has {text.Length} characters; at most {max} are allowed.", pointer);
+        }
+        ScanBindings(screen, lines, pointer, inPayload: false);
     }
 
     private void CheckStringProperty(ScreenInfo screen, ComponentSpec spec, string name, string text, string pointer)
@@ -188,10 +247,11 @@ internal sealed partial class ValidationRun
         {
             return;
         }
-        if (spec.MaxChars.TryGetValue(name, out var max) || _version >= new FlowVersion(6, 0))
+        if (name == "text" && TextNeverEmpty.Contains(spec.Type) || Applies(FlowVersionRules.NoEmptyStrings))
         {
             CheckNotBlank(text, pointer, name);
         }
+        spec.MaxChars.TryGetValue(name, out var max);
         if (max > 0 && text.Length > max)
         {
             Error(FlowErrorCodes.MaxCharsExceeded, $"'{name}' of {spec.Type} has {text.Length} characters; at most {max} are allowed.", pointer);
@@ -227,7 +287,7 @@ internal sealed partial class ValidationRun
         }
         if (spec.IsInput && !scope.InForm)
         {
-            if (_version < new FlowVersion(4, 0))
+            if (Applies(FlowVersionRules.InputsInsideForm))
             {
                 Error(FlowErrorCodes.KeywordOneOf, $"Before Flow JSON 4.0, {spec.Type} must be inside a Form.", pointer);
             }
@@ -543,15 +603,16 @@ internal sealed partial class ValidationRun
         }
         if (_pointersByType.TryGetValue("RichText", out var richTexts))
         {
-            var footers = _version >= new FlowVersion(6, 3) && _pointersByType.TryGetValue("Footer", out var f) ? f.Count : 0;
-            if (_componentCount > richTexts.Count + footers)
+            var withFooter = Applies(FlowVersionRules.RichTextWithFooter);
+            var footers = withFooter && _pointersByType.TryGetValue("Footer", out var f) ? f.Count : 0;
+            if ((withFooter || Applies(FlowVersionRules.RichTextAlone)) && _componentCount > richTexts.Count + footers)
             {
                 Error(FlowErrorCodes.InvalidPropertyValue,
-                    _version >= new FlowVersion(6, 3) ? "RichText can only share its screen with a Footer." : "RichText must be the only component on its screen before Flow JSON 6.3.",
+                    withFooter ? "RichText can only share its screen with a Footer." : "RichText must be the only component on its screen before Flow JSON 6.3.",
                     richTexts[0]);
             }
         }
-        if (screen.FormNames.Count > 0)
+        if (screen.FormNames.Count > 0 && Applies(FlowVersionRules.NoInputBesideForm))
         {
             foreach (var outside in screen.InputsOutsideForm)
             {

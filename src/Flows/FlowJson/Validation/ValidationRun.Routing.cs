@@ -16,7 +16,7 @@ internal sealed partial class ValidationRun
         if (!root.TryGetProperty("routing_model", out var model))
         {
             var derived = screenIds.ToDictionary(id => id, _ => new List<string>(), StringComparer.Ordinal);
-            foreach (var (from, to, _) in _navigations)
+            foreach (var (from, to, _, _) in _navigations)
             {
                 if (derived.TryGetValue(from.Id, out var targets) && !targets.Contains(to))
                 {
@@ -106,7 +106,7 @@ internal sealed partial class ValidationRun
         CheckGraphShape(edges, screenIds, id => JsonPointer.Append(RoutingPointer, id), RoutingPointer);
 
         // Rule 9: every navigate action needs its edge.
-        foreach (var (from, to, pointer) in _navigations)
+        foreach (var (from, to, pointer, _) in _navigations)
         {
             if (!edges.TryGetValue(from.Id, out var targets) || !targets.Contains(to))
             {
@@ -116,11 +116,33 @@ internal sealed partial class ValidationRun
             }
         }
 
-        // Rule 10: every route ends at a terminal screen.
+        // Rule 10: every route ends at a terminal screen. Meta's own examples open a side page (terms,
+        // details) from an EmbeddedLink or an OptIn's "read more" and leave it with Back; such a page, reached
+        // only through links, gets a warning rather than an error (docs/flow-json.md).
         foreach (var id in screenIds.Where(id => edges[id].Count == 0 && !_screensById[id].Terminal))
         {
-            Error(FlowErrorCodes.InvalidRoutingModel, $"The route ends at screen '{id}', which is not terminal.", JsonPointer.Append(RoutingPointer, id));
+            var pointer = JsonPointer.Append(RoutingPointer, id);
+            if (ReachedOnlyThroughLinks(id, edges))
+            {
+                Warning(FlowErrorCodes.InvalidRoutingModel,
+                    $"The route ends at screen '{id}', which is not terminal; it is reached only through links and left with Back, as in Meta's own examples.", pointer);
+            }
+            else
+            {
+                Error(FlowErrorCodes.InvalidRoutingModel, $"The route ends at screen '{id}', which is not terminal.", pointer);
+            }
         }
+    }
+
+    /// <summary>Every edge into the screen comes from screens that navigate there only from links.</summary>
+    private bool ReachedOnlyThroughLinks(string id, Dictionary<string, List<string>> edges)
+    {
+        var sources = edges.Where(e => e.Value.Contains(id)).Select(e => e.Key).ToList();
+        return sources.Count > 0 && sources.All(from =>
+        {
+            var navigations = _navigations.Where(n => n.From.Id == from && n.To == id).ToList();
+            return navigations.Count > 0 && navigations.All(n => n.ByLink);
+        });
     }
 
     /// <summary>Rules 6 (entry screen), 7 (connected) and 8 (at most 10 branches).</summary>

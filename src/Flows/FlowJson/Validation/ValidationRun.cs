@@ -13,7 +13,7 @@ internal sealed partial class ValidationRun(JsonElement root)
     private readonly List<FlowValidationFinding> _warnings = [];
     private readonly List<ScreenInfo> _screens = [];
     private readonly Dictionary<string, ScreenInfo> _screensById = new(StringComparer.Ordinal);
-    private readonly List<(ScreenInfo From, string To, string Pointer)> _navigations = [];
+    private readonly List<(ScreenInfo From, string To, string Pointer, bool ByLink)> _navigations = [];
     private FlowVersion _version = FlowVersion.Latest;
     private bool _hasDataApi;
     private bool _hasRoutingModel;
@@ -37,10 +37,33 @@ internal sealed partial class ValidationRun(JsonElement root)
             CheckTerminalScreens();
             CheckRouting();
         }
+        if (_errors.Count == 0)
+        {
+            CheckReadable();
+        }
         return Result();
     }
 
+    // The rules above refuse what the model cannot read (ModelContract); this is the last word on that, so
+    // that a document the validator accepts always parses, whatever gap the rules have.
+    private void CheckReadable()
+    {
+        try
+        {
+            FlowJsonSerializer.Parse(root);
+        }
+        catch (FlowJsonFormatException e)
+        {
+            Error(FlowErrorCodes.InvalidPropertyType, $"{ReadableMessagePrefix}{e.Message}", e.Pointer);
+        }
+    }
+
+    /// <summary>How the message of the last-resort "cannot be read into the model" error starts.</summary>
+    internal const string ReadableMessagePrefix = "The document does not fit the Flow JSON model: ";
+
     private FlowValidationResult Result() => new(_errors, _warnings);
+
+    private bool Applies(VersionedRule rule) => rule.AppliesTo(_version);
 
     private void Error(string code, string message, string pointer) => _errors.Add(new(code, message, pointer, FindingSeverity.Error));
 
@@ -70,7 +93,7 @@ internal sealed partial class ValidationRun(JsonElement root)
             Error(FlowErrorCodes.UnsupportedFlowJsonVersion, $"Flow JSON version '{_version}' does not exist (known: 2.1 to 7.3).", "/version");
             _version = FlowVersion.Latest;
         }
-        else if (_version < FlowVersion.OldestPublishable)
+        else if (!Applies(FlowVersionRules.Publishable))
         {
             Warning(FlowErrorCodes.UnavailableFlowJsonVersion,
                 $"Flow JSON version '{_version}' can no longer be published; 5.1, 6.x and 7.x can (7.3 recommended).", "/version");
@@ -86,7 +109,8 @@ internal sealed partial class ValidationRun(JsonElement root)
         {
             Error(FlowErrorCodes.MissingRequiredProperty, "Property 'routing_model' is required when 'data_api_version' is set.", "");
         }
-        if (root.TryGetProperty("data_channel_uri", out _) && _version >= new FlowVersion(3, 0))
+        CheckModelProperty(root, typeof(FlowJsonDocument), "data_channel_uri", "");
+        if (root.TryGetProperty("data_channel_uri", out _) && !Applies(FlowVersionRules.DataChannelUri))
         {
             Error(FlowErrorCodes.InvalidPropertyKey,
                 "Property 'data_channel_uri' is no longer supported in Flow JSON as of version '3.0'; set the flow's endpoint_uri through the API.", "/data_channel_uri");
@@ -134,7 +158,7 @@ internal sealed partial class ValidationRun(JsonElement root)
                     screen.Data[field.Name] = field.Value;
                 }
             }
-            if (element.TryGetProperty("layout", out var layout) && layout.TryGetProperty("children", out var children)
+            if (element.TryGetProperty("layout", out var layout) && layout.ValueKind == JsonValueKind.Object && layout.TryGetProperty("children", out var children)
                 && children.ValueKind == JsonValueKind.Array)
             {
                 CollectFields(screen, children);
@@ -215,6 +239,10 @@ internal sealed partial class ValidationRun(JsonElement root)
             }
         }
         CheckScreenId(screen);
+        foreach (var name in (string[])["title", "terminal", "success", "refresh_on_back"])
+        {
+            CheckModelProperty(element, typeof(Screen), name, screen.Pointer);
+        }
 
         var success = element.TryGetProperty("success", out var successElement);
         if (success && !screen.Terminal)
@@ -267,6 +295,16 @@ internal sealed partial class ValidationRun(JsonElement root)
         CheckScreenComposition(screen, childrenPointer);
     }
 
+    /// <summary>Reports a property of a top-level object or screen whose value the model cannot read.</summary>
+    private void CheckModelProperty(JsonElement owner, Type modelType, string name, string ownerPointer)
+    {
+        if (owner.TryGetProperty(name, out var value)
+            && ModelContract.Misfit(value, ModelContract.PropertiesOf(modelType)[name].PropertyType, JsonPointer.Append(ownerPointer, name)) is { } misfit)
+        {
+            Error(FlowErrorCodes.InvalidPropertyType, $"'{name}' must be {misfit.Expected}.", misfit.Pointer);
+        }
+    }
+
     private void CheckScreenId(ScreenInfo screen)
     {
         var idPointer = JsonPointer.Append(screen.Pointer, "id");
@@ -302,7 +340,7 @@ internal sealed partial class ValidationRun(JsonElement root)
     private void CheckSensitive(ScreenInfo screen, JsonElement sensitive)
     {
         var pointer = JsonPointer.Append(screen.Pointer, "sensitive");
-        if (_version < new FlowVersion(5, 1))
+        if (!Applies(FlowVersionRules.Sensitive))
         {
             Error(FlowErrorCodes.InvalidPropertyKey, $"'sensitive' requires Flow JSON 5.1 or later (this flow is {_version}).", pointer);
         }
@@ -314,7 +352,11 @@ internal sealed partial class ValidationRun(JsonElement root)
         var index = 0;
         foreach (var name in sensitive.EnumerateArray())
         {
-            if (name.ValueKind != JsonValueKind.String || !screen.Fields.ContainsKey(name.GetString()!))
+            if (name.ValueKind != JsonValueKind.String)
+            {
+                Error(FlowErrorCodes.InvalidPropertyType, "'sensitive' lists field names (strings).", JsonPointer.Append(pointer, index));
+            }
+            else if (!screen.Fields.ContainsKey(name.GetString()!))
             {
                 Warning(FlowErrorCodes.InvalidPropertyValue, $"'{name}' in 'sensitive' is not a field of this screen.", JsonPointer.Append(pointer, index));
             }
