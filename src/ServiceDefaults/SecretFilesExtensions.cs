@@ -16,10 +16,14 @@ public static class SecretFilesExtensions
     /// named <c>Meta__AppSecret</c> holds <c>Meta:AppSecret</c>. Secrets stay out of images, command lines and
     /// environment listings; the files override appsettings but not the environment or the command line.
     /// </summary>
-    public static IHostApplicationBuilder AddSecretFiles(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSecretFiles(this IHostApplicationBuilder builder) =>
+        builder.AddSecretFiles(Environment.GetEnvironmentVariable("SECRETS_DIRECTORY") ?? DefaultDirectory);
+
+    /// <summary>Reads one setting per file from <paramref name="directory"/>, when it exists (see the overload above).</summary>
+    public static IHostApplicationBuilder AddSecretFiles(this IHostApplicationBuilder builder, string directory)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var directory = Environment.GetEnvironmentVariable("SECRETS_DIRECTORY") ?? DefaultDirectory;
+        ArgumentNullException.ThrowIfNull(directory);
         if (Directory.Exists(directory))
         {
             // Inserted before the application's (unprefixed) environment variables, which keep the last word with

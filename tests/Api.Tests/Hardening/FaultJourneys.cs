@@ -90,7 +90,13 @@ public static class FaultJourneys
 
         foreach (var token in completed)
         {
+            // A 503 may still come while the machine catches up (it is retryable); never a 200.
             var again = await api.StepAsync(token, "INIT");
+            for (var attempt = 0; again.Status == 503 && attempt < 20; attempt++)
+            {
+                await Task.Delay(250);
+                again = await api.StepAsync(token, "INIT");
+            }
             if (again.Status != 427)
             {
                 unexpected.Enqueue($"a completed token answered {again.Status} to INIT");
