@@ -188,6 +188,17 @@ public sealed class TokenSignatureModeTests
     }
 
     [Fact]
+    public void RequiredWithoutAnAppSecretStopsStartUp()
+    {
+        using var api = new FlowsApiFactory();
+        api.Settings.Remove("Meta:AppSecret");
+        api.Settings["FlowEndpoint:TokenSignature"] = "Required";
+
+        var refusal = Assert.ThrowsAny<Exception>(() => api.Http());
+        Assert.Contains("FlowEndpoint:TokenSignature=Required needs Meta:AppSecret", refusal.ToString());
+    }
+
+    [Fact]
     public async Task OnceThePreviousSecretIsRemovedItsSignaturesAre432()
     {
         var previous = MetaTokenJwt.NewSecret();

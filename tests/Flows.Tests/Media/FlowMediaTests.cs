@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Backend.Flows.Media;
 using Backend.Flows.Webhooks;
 using Backend.TestSupport.Media;
+using Backend.TestSupport.Meta;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -282,30 +283,7 @@ public sealed class FlowMediaTests : IAsyncLifetime
             ["flow_token"] = "tok",
             ["document"] = new JsonArray(upload.PickerValue(new Uri("https://mmg.whatsapp.net/d.enc"), "333", "id.pdf")),
         };
-        var webhook = new JsonObject
-        {
-            ["object"] = "whatsapp_business_account",
-            ["entry"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "1",
-                ["changes"] = new JsonArray(new JsonObject
-                {
-                    ["field"] = "messages",
-                    ["value"] = new JsonObject
-                    {
-                        ["messages"] = new JsonArray(new JsonObject
-                        {
-                            ["from"] = "15550001111", ["id"] = "wamid.1", ["type"] = "interactive",
-                            ["interactive"] = new JsonObject
-                            {
-                                ["type"] = "nfm_reply",
-                                ["nfm_reply"] = new JsonObject { ["name"] = "flow", ["body"] = "Sent", ["response_json"] = response.ToJsonString() },
-                            },
-                        }),
-                    },
-                }),
-            }),
-        };
+        var webhook = MetaWebhook.Completion(response, "wamid.1");
 
         var completion = Assert.Single(WebhookNotification.Parse(Encoding.UTF8.GetBytes(webhook.ToJsonString())).Completions);
         var file = Assert.Single(completion.MediaFiles("document"));
