@@ -17,6 +17,8 @@ public static class FlowEndpointApi
             .BindConfiguration(FlowEndpointOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.Flows.All(IsValidFlowName), "FlowEndpoint:Flows names may contain only letters, digits, '-' and '_'.")
+            .Validate<IOptions<MetaOptions>>((o, meta) => o.TokenSignature != FlowTokenSignatureMode.Required || meta.Value.AppSecrets.Any(),
+                "FlowEndpoint:TokenSignature=Required needs Meta:AppSecret to verify signatures with.")
             .ValidateOnStart();
         builder.Services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
 
@@ -24,6 +26,9 @@ public static class FlowEndpointApi
         builder.Services.AddSingleton(sp => sp.GetRequiredService<FlowKeyRingLoader>().Load());
         builder.Services.AddSingleton(sp => new FlowCipher(sp.GetRequiredService<FlowKeyRing>()));
         builder.Services.AddSingleton(sp => new HubSignature(sp.GetRequiredService<IOptions<MetaOptions>>().Value.AppSecrets));
+        builder.Services.AddSingleton(sp => new FlowTokenSignature(
+            sp.GetRequiredService<IOptions<MetaOptions>>().Value.AppSecrets,
+            sp.GetRequiredService<IOptions<FlowEndpointOptions>>().Value.TokenSignatureClaim));
         builder.Services.AddSingleton<FlowEndpointMetrics>();
         builder.Services.AddSingleton<FlowEndpointPipeline>();
         builder.Services.AddSingleton<ServedFlows>();

@@ -55,6 +55,33 @@ public sealed class FlowEndpointOptions
     /// The body of a 427 (invalidated flow token) answer. Meta's docs show plain JSON; Meta's example encrypts it.
     /// </summary>
     public InvalidatedTokenBody InvalidatedTokenBody { get; set; } = InvalidatedTokenBody.PlainJson;
+
+    /// <summary>
+    /// When <c>flow_token_signature</c> (data API 4.0) is checked against <c>Meta:AppSecret</c>; a failed check answers
+    /// 432 before any handler. <see cref="FlowTokenSignatureMode.WhenPresent"/> by default: flows on data API 3.0 or
+    /// Flow JSON before 7.3 never send one, so requiring it would refuse them all.
+    /// </summary>
+    public FlowTokenSignatureMode TokenSignature { get; set; } = FlowTokenSignatureMode.WhenPresent;
+
+    /// <summary>
+    /// The JWT claim that carries the flow token. Meta does not document its name; <c>flow_token</c> (the request's
+    /// own field name) is this backend's choice until a real request shows otherwise.
+    /// </summary>
+    [Required, MinLength(1)]
+    public string TokenSignatureClaim { get; set; } = Backend.Flows.Security.FlowTokenSignature.DefaultClaim;
+}
+
+/// <summary>When the endpoint checks <c>flow_token_signature</c>.</summary>
+public enum FlowTokenSignatureMode
+{
+    /// <summary>Never: the JWT is ignored.</summary>
+    Off,
+
+    /// <summary>When a request carries one (and an app secret is configured); requests without one pass.</summary>
+    WhenPresent,
+
+    /// <summary>Every INIT, BACK and data_exchange request must carry a valid one (needs <c>Meta:AppSecret</c>).</summary>
+    Required,
 }
 
 /// <summary>One private key: a PEM file or inline PEM text, with the passphrase when it is encrypted.</summary>

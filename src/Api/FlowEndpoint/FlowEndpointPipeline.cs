@@ -20,6 +20,7 @@ internal readonly record struct FlowEndpointResult(int Status, string? Body, str
 internal sealed partial class FlowEndpointPipeline(
     FlowCipher cipher,
     HubSignature signature,
+    FlowTokenSignature tokenSignature,
     IFlowExchangeHandler handler,
     IOptions<FlowEndpointOptions> options,
     FlowEndpointMetrics metrics,
@@ -32,6 +33,7 @@ internal sealed partial class FlowEndpointPipeline(
 
     private readonly FlowRequestLimits _limits = new(options.Value.MaxJsonDepth, options.Value.MaxFieldLength);
     private readonly int _maxFlowTokenLength = options.Value.MaxFlowTokenLength;
+    private readonly FlowTokenSignatureMode _tokenSignature = options.Value.TokenSignature;
 
     public async ValueTask<FlowEndpointResult> ProcessAsync(
         string flow, ReadOnlyMemory<byte> body, string? signatureHeader, CancellationToken cancellationToken)
@@ -88,6 +90,11 @@ internal sealed partial class FlowEndpointPipeline(
                     FlowRequestAction.Back => "BACK",
                     _ => "data_exchange",
                 };
+                if (CheckTokenSignature(exchangeRequest) is { } refusal)
+                {
+                    LogTokenSignatureRefused(logger, flow, kind, refusal);
+                    return (kind, new FlowEndpointResult(BadSignature, "flow_token_signature refused", PlainText));
+                }
                 if (exchangeRequest.FlowToken.Length > _maxFlowTokenLength)
                 {
                     LogTokenTooLong(logger, flow, kind, exchangeRequest.FlowToken.Length);
@@ -113,6 +120,21 @@ internal sealed partial class FlowEndpointPipeline(
             default:
                 throw new InvalidOperationException($"Unknown request {request.GetType().Name}.");
         }
+    }
+
+    // Checked before any handler or grain: a refused request changes nothing. Without an app secret nothing can be
+    // verified, as with X-Hub-Signature-256 (Required refuses to start without one).
+    private string? CheckTokenSignature(DataExchangeRequest request)
+    {
+        if (_tokenSignature == FlowTokenSignatureMode.Off || !tokenSignature.IsConfigured)
+        {
+            return null;
+        }
+        if (request.FlowTokenSignature is not { } jwt)
+        {
+            return _tokenSignature == FlowTokenSignatureMode.Required ? "missing" : null;
+        }
+        return tokenSignature.Verify(jwt, request.FlowToken).Failure?.ToString();
     }
 
     private FlowEndpointResult Invalidated(FlowExchange exchange, string? message)
@@ -149,6 +171,9 @@ internal sealed partial class FlowEndpointPipeline(
 
     [LoggerMessage(16, LogLevel.Warning, "Flow {Flow} {Kind}: a flow token of {Length} characters is longer than any this backend issues (427)")]
     private static partial void LogTokenTooLong(ILogger logger, string flow, string kind, int length);
+
+    [LoggerMessage(17, LogLevel.Warning, "Flow {Flow} {Kind}: flow_token_signature refused ({Failure}), answered 432")]
+    private static partial void LogTokenSignatureRefused(ILogger logger, string flow, string kind, string failure);
 
     [LoggerMessage(15, LogLevel.Warning, "Flow {Flow} {Kind} answered 503: {ExceptionType}")]
     private static partial void LogUnavailable(ILogger logger, string flow, string kind, string exceptionType);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Backend.Flows.Media;
 using Backend.Flows.Routing;
 using Backend.Grains.Accounts;
 using Backend.Grains.Clustering;
@@ -110,7 +111,7 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// The grains' services: session and account settings (validated at start), the password hasher, the
-    /// flow catalog and the seeds' sign-up flow. More flows are added with <see cref="AddFlow{TFlow}"/>.
+    /// flow catalog, the media decryptor (<see cref="FlowMediaDecryptor"/>) and the seeds' sign-up flow. More flows are added with <see cref="AddFlow{TFlow}"/>.
     /// </summary>
     public static IHostApplicationBuilder AddFlowGrains(this IHostApplicationBuilder builder)
     {
@@ -120,6 +121,8 @@ public static class SiloHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<AccountOptions>>().Value.PasswordIterations));
         builder.Services.TryAddSingleton<FlowCatalog>();
+        // Handlers (and webhook sinks) that receive PhotoPicker/DocumentPicker uploads download and open them with it.
+        builder.Services.AddFlowMediaDecryptor(builder.Configuration.GetSection(FlowMediaOptions.Section));
         builder.AddFlow<SignUpFlow>();
         return builder;
     }

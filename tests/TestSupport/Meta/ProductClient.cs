@@ -72,38 +72,7 @@ public sealed class ProductClient(HttpClient http, RSA businessKey, string appSe
     /// <summary>Delivers the completion webhook for <paramref name="token"/>, signed like Meta.</summary>
     public async Task<HttpStatusCode> CompleteAsync(string token, string messageId, bool stayLoggedIn = true)
     {
-        var responseJson = new JsonObject { ["flow_token"] = token, ["stay_logged_in"] = stayLoggedIn }.ToJsonString();
-        var body = new JsonObject
-        {
-            ["object"] = "whatsapp_business_account",
-            ["entry"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "102290129340398",
-                ["changes"] = new JsonArray(new JsonObject
-                {
-                    ["field"] = "messages",
-                    ["value"] = new JsonObject
-                    {
-                        ["messaging_product"] = "whatsapp",
-                        ["metadata"] = new JsonObject { ["display_phone_number"] = "15550783881", ["phone_number_id"] = "106540352242922" },
-                        ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = "Ana" }, ["wa_id"] = "15550001111" }),
-                        ["messages"] = new JsonArray(new JsonObject
-                        {
-                            ["context"] = new JsonObject { ["from"] = "15550783881", ["id"] = "wamid.FLOW" },
-                            ["from"] = "15550001111",
-                            ["id"] = messageId,
-                            ["timestamp"] = "1714510003",
-                            ["type"] = "interactive",
-                            ["interactive"] = new JsonObject
-                            {
-                                ["type"] = "nfm_reply",
-                                ["nfm_reply"] = new JsonObject { ["name"] = "flow", ["body"] = "Sent", ["response_json"] = responseJson },
-                            },
-                        }),
-                    },
-                }),
-            }),
-        }.ToJsonString();
+        var body = MetaWebhook.Completion(new JsonObject { ["flow_token"] = token, ["stay_logged_in"] = stayLoggedIn }, messageId).ToJsonString();
         var bytes = Encoding.UTF8.GetBytes(body);
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
