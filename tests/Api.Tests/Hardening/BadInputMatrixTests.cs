@@ -118,18 +118,25 @@ public sealed class BadInputMatrixTests(BadInputProduct product) : IClassFixture
         new("a flow token of 60 KB", 427, p => p.SealedAsync("""{"version":"3.0","action":"INIT","flow_token":""" + Quote(p.LiveToken + new string('x', 60 * 1024)) + "}")),
         new("a flow token nobody issued", 427, p => p.SealedAsync("""{"version":"3.0","action":"INIT","flow_token":"tok-never-issued-""" + Guid.NewGuid().ToString("N") + "\"}")),
 
+        // flow_token_signature (data API 4.0): checked whenever present, before any handler.
+        new("token signature with another secret", 432, p => p.SealedAsync(Signed(p.LiveToken, MetaTokenJwt.Sign(p.LiveToken, "not-the-app-secret")))),
+        new("token signature with alg none", 432, p => p.SealedAsync(Signed(p.LiveToken, MetaTokenJwt.Unsigned(p.LiveToken)))),
+        new("token signature with RS256", 432, p => p.SealedAsync(Signed(p.LiveToken, MetaTokenJwt.Rs256(p.LiveToken)))),
+        new("token signature for another token", 432, p => p.SealedAsync(Signed(p.LiveToken, MetaTokenJwt.Sign(p.RegisteredToken, FlowsApiFactory.AppSecret)))),
+        new("token signature not a JWT", 432, p => p.SealedAsync(Signed(p.LiveToken, DecryptedMarker))),
+
         // The webhook: signed like the endpoint, strict like it.
-        new("webhook without a signature", 401, p => p.WebhookAsync(Encoding.UTF8.GetBytes(Completion(Quote("{\"flow_token\":" + Quote(p.LiveToken) + "}"))), sign: false)),
-        new("webhook signed with another secret", 401, p => Encoding.UTF8.GetBytes(Completion(Quote("{\"flow_token\":" + Quote(p.LiveToken) + "}"))) is var body
+        new("webhook without a signature", 401, p => p.WebhookAsync(Completion("{\"flow_token\":" + Quote(p.LiveToken) + "}"), sign: false)),
+        new("webhook signed with another secret", 401, p => Completion("{\"flow_token\":" + Quote(p.LiveToken) + "}") is var body
             ? p.WebhookAsync(body, MetaFlowClient.Sign(body, "not-the-app-secret")) : null!),
         new("webhook not JSON", 400, p => p.WebhookAsync("not json"u8.ToArray())),
         new("webhook with a duplicate key", 400, p => p.WebhookAsync(Encoding.UTF8.GetBytes("""{"object":"whatsapp_business_account","object":"x","entry":[]}"""))),
         new("webhook not UTF-8", 400, p => p.WebhookAsync([.. "{\"object\":\""u8, 0xC3, 0x28, .. "\",\"entry\":[]}"u8])),
         new("webhook with a lone surrogate", 400, p => p.WebhookAsync(Encoding.UTF8.GetBytes("""{"object":"whatsapp_business_account\ud800","entry":[]}"""))),
-        new("webhook with NUL in response_json", 400, p => p.WebhookAsync(Encoding.UTF8.GetBytes(Completion(
-            Quote("{\"flow_token\":" + Quote(p.LiveToken) + ",\"stay_logged_in\":true,\"note\":\"" + DecryptedMarker + "\\u0000\"}"))))),
-        new("webhook with a duplicate key in response_json", 400, p => p.WebhookAsync(Encoding.UTF8.GetBytes(Completion(
-            Quote("{\"flow_token\":" + Quote(p.LiveToken) + ",\"flow_token\":" + Quote(p.RegisteredToken) + "}"))))),
+        new("webhook with NUL in response_json", 400, p => p.WebhookAsync(Completion(
+            "{\"flow_token\":" + Quote(p.LiveToken) + ",\"stay_logged_in\":true,\"note\":\"" + DecryptedMarker + "\\u0000\"}"))),
+        new("webhook with a duplicate key in response_json", 400, p => p.WebhookAsync(Completion(
+            "{\"flow_token\":" + Quote(p.LiveToken) + ",\"flow_token\":" + Quote(p.RegisteredToken) + "}"))),
         new("webhook over its 8 MiB limit", 413, p => p.WebhookAsync(Enumerable.Repeat((byte)' ', 8 * 1024 * 1024 + 1).ToArray())),
         new("webhook verification with the wrong token", 403, p => p.Api.Http.GetAsync("/webhook?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=42")),
         new("webhook verification without a challenge", 403, p => p.Api.Http.GetAsync("/webhook?hub.mode=subscribe&hub.verify_token=" + FlowsApiFactory.VerifyToken)),
@@ -177,6 +184,11 @@ public sealed class BadInputMatrixTests(BadInputProduct product) : IClassFixture
             }
         }
     }
+
+    /// <summary>A data_exchange on the live session's SIGN_UP screen carrying <paramref name="signature"/>.</summary>
+    private static string Signed(string token, string signature) =>
+        """{"version":"4.0","action":"data_exchange","screen":"SIGN_UP","flow_token":""" + Quote(token) + ""","flow_token_signature":""" + Quote(signature) +
+        ""","data":""" + SignUpData("email", Quote("x@example.com")) + "}";
 
     private static bool LooksLikeAStackTrace(string text) =>
         text.Contains("\n   at ", StringComparison.Ordinal) || text.Contains(".cs:line", StringComparison.Ordinal) || text.Contains("Exception:", StringComparison.Ordinal);

@@ -135,13 +135,9 @@ public sealed class BadInputProduct : IAsyncLifetime
         return await Api.Http.SendAsync(message);
     }
 
-    /// <summary>A completion webhook whose <c>response_json</c> is <paramref name="responseJsonLiteral"/> (a JSON string literal, as Meta sends it).</summary>
-    public static string Completion(string responseJsonLiteral, string messageId = "wamid.MATRIX")
-    {
-        const string Head = """{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"messages":[{"from":"15550001111","id":""";
-        const string Middle = ""","timestamp":"1714510003","type":"interactive","interactive":{"type":"nfm_reply","nfm_reply":{"name":"flow","body":"Sent","response_json":""";
-        return Head + Quote(messageId) + Middle + responseJsonLiteral + "}}}]}}]}]}";
-    }
+    /// <summary>A completion webhook whose <c>response_json</c> text is <paramref name="responseJson"/>, verbatim.</summary>
+    public static byte[] Completion(string responseJson) =>
+        Encoding.UTF8.GetBytes(MetaWebhook.Completion(responseJson, "wamid.MATRIX").ToJsonString());
 
     /// <summary>An admin call with <paramref name="authorization"/> as the header (none when null).</summary>
     public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, string? body = null, string? authorization = "Bearer " + ProductApi.AdminToken)

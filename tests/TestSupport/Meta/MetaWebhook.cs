@@ -6,7 +6,10 @@ namespace Backend.TestSupport.Meta;
 public static class MetaWebhook
 {
     /// <summary>A <c>messages</c> webhook carrying one flow completion (<c>nfm_reply</c>) whose <c>response_json</c> is <paramref name="responseJson"/>.</summary>
-    public static JsonObject Completion(JsonObject responseJson, string messageId) =>
+    public static JsonObject Completion(JsonObject responseJson, string messageId) => Completion(responseJson.ToJsonString(), messageId);
+
+    /// <summary>The same with <c>response_json</c> given as its text, verbatim (which may be anything a test needs).</summary>
+    public static JsonObject Completion(string responseJsonText, string messageId) =>
         new()
         {
             ["object"] = "whatsapp_business_account",
@@ -31,7 +34,7 @@ public static class MetaWebhook
                             ["interactive"] = new JsonObject
                             {
                                 ["type"] = "nfm_reply",
-                                ["nfm_reply"] = new JsonObject { ["name"] = "flow", ["body"] = "Sent", ["response_json"] = responseJson.ToJsonString() },
+                                ["nfm_reply"] = new JsonObject { ["name"] = "flow", ["body"] = "Sent", ["response_json"] = responseJsonText },
                             },
                         }),
                     },
