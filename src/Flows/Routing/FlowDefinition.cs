@@ -21,7 +21,8 @@ public abstract class FlowDefinition
             return router;
         });
         _sensitive = new(() => new HashSet<string>(
-            FlowJson.Screens.SelectMany(s => s.Sensitive ?? []).Concat(AdditionalSensitiveFields), StringComparer.Ordinal));
+            FlowJson.Screens.SelectMany(s => (s.Sensitive ?? []).Concat(MediaFields(s.Layout.Children))).Concat(AdditionalSensitiveFields),
+            StringComparer.Ordinal));
     }
 
     /// <summary>The flow's name: its endpoint route and the name sessions are issued for.</summary>
@@ -31,10 +32,21 @@ public abstract class FlowDefinition
     public abstract FlowJsonDocument FlowJson { get; }
 
     /// <summary>
-    /// Field names never stored in sessions or logged: every screen's <c>sensitive</c> list plus
+    /// Field names never stored in sessions or logged: every screen's <c>sensitive</c> list, every PhotoPicker and
+    /// DocumentPicker (their values hold the file's decryption keys), plus
     /// <see cref="AdditionalSensitiveFields"/> (for versions before 5.1, which have no <c>sensitive</c>).
     /// </summary>
     public IReadOnlySet<string> SensitiveFields => _sensitive.Value;
+
+    // A picker's value carries the keys that decrypt the user's file on Meta's CDN: never kept, declared or not.
+    private static IEnumerable<string> MediaFields(IEnumerable<Component> components) => components.SelectMany(c => c switch
+    {
+        PhotoPicker or DocumentPicker => [((InputComponent)c).Name],
+        Form form => MediaFields(form.Children),
+        If branch => MediaFields(branch.Then.Concat(branch.Else ?? [])),
+        Switch choice => MediaFields(choice.Cases.Values.SelectMany(v => v)),
+        _ => [],
+    });
 
     /// <summary>Sensitive fields the Flow JSON does not declare.</summary>
     protected virtual IEnumerable<string> AdditionalSensitiveFields => [];
