@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes the secrets docker-compose.yml reads into deploy/secrets/ (ignored by git), once: a PostgreSQL password,
-# the connection string, an endpoint key pair, an admin token and a webhook verify token. Put your Meta app's
+# the connection string, an endpoint key pair, an admin token, a webhook verify token and the
+# data key that seals accounts' emails and names at rest. Put your Meta app's
 # secret into deploy/secrets/Meta__AppSecret yourself.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,5 +13,6 @@ write Cluster__ConnectionString "Host=postgres;Database=flows;Username=flows;Pas
 [ -s secrets/flows-private.pem ] || { openssl genrsa -out secrets/flows-private.pem 2048 2>/dev/null; chmod 600 secrets/flows-private.pem; echo "wrote secrets/flows-private.pem"; }
 write Admin__Token "$(openssl rand -hex 24)"
 write Meta__WebhookVerifyToken "$(openssl rand -hex 24)"
+write Accounts__DataKey "$(openssl rand -base64 32)"
 [ -s secrets/Meta__AppSecret ] || echo "now put your Meta app secret into deploy/secrets/Meta__AppSecret"
 openssl rsa -in secrets/flows-private.pem -pubout 2>/dev/null | sed 's/^/  /' | { echo "public key to upload to Meta:"; cat; }

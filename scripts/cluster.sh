@@ -52,6 +52,8 @@ secrets() {
   for name in app-secret admin-token verify-token; do
     [ -f "$root/secrets/$name" ] || { openssl rand -hex 24 >"$root/secrets/$name"; chmod 600 "$root/secrets/$name"; }
   done
+  # Seals accounts' emails and names at rest (Accounts:DataKey): 32 random bytes, base64.
+  [ -f "$root/secrets/data-key" ] || { openssl rand -base64 32 >"$root/secrets/data-key"; chmod 600 "$root/secrets/data-key"; }
 }
 
 launch() { # name, dll, then KEY=VALUE settings
@@ -88,7 +90,7 @@ up() {
   local cluster=(Cluster__Membership=Postgres Cluster__Storage=Postgres "Cluster__ConnectionString=$connection" Cluster__ServiceId=local
     Cluster__ClusterId=local Cluster__AdvertisedAddress=127.0.0.1)
   for i in $(seq 0 $((silos - 1))); do
-    launch "silo$i" "src/Silo/bin/$configuration/net10.0/Backend.Silo.dll" "${cluster[@]}" \
+    launch "silo$i" "src/Silo/bin/$configuration/net10.0/Backend.Silo.dll" "${cluster[@]}" Accounts__DataKey="$(cat "$root/secrets/data-key")" \
       Cluster__SiloPort=$((silo_port + i)) Cluster__GatewayPort=$((gateway_port + i)) Urls=http://127.0.0.1:$((health_port + i))
   done
   for i in $(seq 0 $((silos - 1))); do
@@ -104,7 +106,7 @@ up() {
     wait_ready "api$i" "http://127.0.0.1:$((api_port + i))"
     echo "api$i      http://127.0.0.1:$((api_port + i))"
   done
-  echo "logs: $logs; secrets (app secret, admin token, verify token, endpoint key): $root/secrets"
+  echo "logs: $logs; secrets (app secret, admin token, verify token, endpoint key, data key): $root/secrets"
   if ! $detach; then
     trap 'echo; down; exit 0' INT TERM
     echo "running; Ctrl-C stops everything"

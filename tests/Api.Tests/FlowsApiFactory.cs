@@ -52,6 +52,7 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
         Settings["FlowEndpoint:Keys:0:Pem"] = BusinessKey.ExportPkcs8PrivateKeyPem();
         Settings["Meta:AppSecret"] = AppSecret;
         Settings["Meta:WebhookVerifyToken"] = VerifyToken;
+        Settings["Accounts:DataKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         // The co-hosted silo on a free port and without a gateway: many Api hosts run side by side in tests.
         Settings["Cluster:SiloPort"] = "0";
         Settings["Cluster:GatewayPort"] = "-1";

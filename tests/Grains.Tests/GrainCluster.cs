@@ -48,6 +48,9 @@ public abstract class GrainCluster : IAsyncLifetime
 
     public AdjustableTime Time { get; } = new();
 
+    /// <summary>The cluster's <c>Accounts:DataKey</c>.</summary>
+    public string DataKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Not deployed.");
 
     public IGrainFactory Grains => Cluster.Client;
@@ -61,6 +64,7 @@ public abstract class GrainCluster : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration["FlowSessions:Lifetime"] = "01:00:00";
+            host.Configuration["Accounts:DataKey"] = DataKey;
             host.AddFlowGrains();
             host.AddFlow<EchoFlow>();
             host.Services.RemoveAll<TimeProvider>();

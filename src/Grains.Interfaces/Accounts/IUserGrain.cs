@@ -67,10 +67,18 @@ public enum RegistrationOutcome
 [GenerateSerializer, Immutable, Alias("registration-result")]
 public sealed record RegistrationResult([property: Id(0)] RegistrationOutcome Outcome);
 
-/// <summary>What the account shows of itself.</summary>
+/// <summary>
+/// What the account shows of itself. With <c>Accounts:DataKey</c> configured (<paramref name="Sealed"/>), the email
+/// and names as given; without, the masked email only and empty names.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("user-profile")]
 public sealed record UserProfile(
-    [property: Id(0)] string Email, [property: Id(1)] string FirstName, [property: Id(2)] string LastName, [property: Id(3)] DateTimeOffset RegisteredAt);
+    [property: Id(0)] string Email, [property: Id(1)] string FirstName, [property: Id(2)] string LastName, [property: Id(3)] DateTimeOffset RegisteredAt,
+    [property: Id(4)] bool Sealed)
+{
+    /// <summary>Never prints the email or the names.</summary>
+    public override string ToString() => $"UserProfile {{ RegisteredAt = {RegisteredAt:O}, Sealed = {Sealed} }}";
+}
 
 /// <summary>Email addresses as account keys.</summary>
 public static class EmailAddress

@@ -4,18 +4,30 @@ using Backend.Grains.Storage;
 
 namespace Backend.Grains.Accounts;
 
-/// <summary>The stored account: no password, only its salted slow hash.</summary>
+/// <summary>What an account knows of its person; stored only sealed (<see cref="PersonalDataProtector"/>).</summary>
+/// <param name="Email">The email as given at sign-up.</param>
+/// <param name="FirstName">First name.</param>
+/// <param name="LastName">Last name.</param>
+public sealed record PersonalData(string Email, string FirstName, string LastName);
+
+/// <summary>
+/// The stored account: no password, only its salted slow hash; the email and names only sealed
+/// (<see cref="PersonalDataProtector"/>), and the email masked for display.
+/// </summary>
 [GenerateSerializer, Alias("user-account")]
 public sealed class UserAccount
 {
+    /// <summary>Accounts stored before personal data was sealed kept the email here in clear; moved on activation.</summary>
     [Id(0)]
-    public string Email { get; set; } = "";
+    public string? Email { get; set; }
 
+    /// <summary>Legacy, as <see cref="Email"/>.</summary>
     [Id(1)]
-    public string FirstName { get; set; } = "";
+    public string? FirstName { get; set; }
 
+    /// <summary>Legacy, as <see cref="Email"/>.</summary>
     [Id(2)]
-    public string LastName { get; set; } = "";
+    public string? LastName { get; set; }
 
     [Id(3)]
     public string PasswordHash { get; set; } = "";
@@ -26,6 +38,14 @@ public sealed class UserAccount
     /// <summary>SHA-256 of the registering request's id (the flow token is a credential; it is not stored here).</summary>
     [Id(5)]
     public string RegistrationFingerprint { get; set; } = "";
+
+    /// <summary>The email as it may be shown: <c>a***@example.com</c>.</summary>
+    [Id(6)]
+    public string MaskedEmail { get; set; } = "";
+
+    /// <summary>The email and names, sealed under <c>Accounts:DataKey</c>; null when no key was configured.</summary>
+    [Id(7)]
+    public string? SealedPersonalData { get; set; }
 }
 
 /// <summary>
@@ -37,9 +57,26 @@ public sealed class UserAccount
 public sealed class UserGrain(
     [PersistentState("account")] IPersistentState<UserAccount> account,
     PasswordHasher hasher,
+    PersonalDataProtector protector,
     TimeProvider time) : Grain, IUserGrain
 {
     private readonly SavedState<UserAccount> _saved = new(account);
+
+    /// <summary>
+    /// An account stored in clear by an earlier version has its email and names sealed now, once a data key is
+    /// configured (without one it is left as it is rather than lose the person's data).
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (account.RecordExists && account.State.Email is { Length: > 0 } email && protector.CanSeal)
+        {
+            var state = account.State;
+            state.MaskedEmail = PersonalDataProtector.Mask(email);
+            state.SealedPersonalData = protector.Seal(new PersonalData(email, state.FirstName ?? "", state.LastName ?? ""), this.GetPrimaryKeyString());
+            (state.Email, state.FirstName, state.LastName) = (null, null, null);
+            await _saved.SaveAsync(this);
+        }
+    }
 
     public async Task<RegistrationResult> Register(Registration registration)
     {
@@ -53,11 +90,11 @@ public sealed class UserGrain(
         {
             return new RegistrationResult(IsOwnedBy(registration.RequestId) ? RegistrationOutcome.Created : RegistrationOutcome.AlreadyRegistered);
         }
+        var person = new PersonalData(registration.Email.Trim(), registration.FirstName.Trim(), registration.LastName.Trim());
         account.State = new UserAccount
         {
-            Email = registration.Email.Trim(),
-            FirstName = registration.FirstName.Trim(),
-            LastName = registration.LastName.Trim(),
+            MaskedEmail = PersonalDataProtector.Mask(person.Email),
+            SealedPersonalData = protector.Seal(person, this.GetPrimaryKeyString()),
             PasswordHash = hasher.Hash(registration.Password),
             RegisteredAt = time.GetUtcNow(),
             RegistrationFingerprint = Fingerprint(registration.RequestId),
@@ -87,9 +124,15 @@ public sealed class UserGrain(
     public Task<UserProfile?> GetProfile()
     {
         _saved.ThrowIfStale();
-        return Task.FromResult(account.RecordExists
-            ? new UserProfile(account.State.Email, account.State.FirstName, account.State.LastName, account.State.RegisteredAt)
-            : null);
+        if (!account.RecordExists)
+        {
+            return Task.FromResult<UserProfile?>(null);
+        }
+        var person = protector.Open<PersonalData>(account.State.SealedPersonalData, this.GetPrimaryKeyString())
+            ?? (account.State.Email is { Length: > 0 } legacy ? new PersonalData(legacy, account.State.FirstName ?? "", account.State.LastName ?? "") : null);
+        return Task.FromResult<UserProfile?>(person is null
+            ? new UserProfile(account.State.MaskedEmail, "", "", account.State.RegisteredAt, Sealed: false)
+            : new UserProfile(person.Email, person.FirstName, person.LastName, account.State.RegisteredAt, Sealed: true));
     }
 
     private bool IsOwnedBy(string requestId) => CryptographicOperations.FixedTimeEquals(

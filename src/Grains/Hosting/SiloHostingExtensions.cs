@@ -27,6 +27,20 @@ public sealed class AccountOptions
     /// <summary>PBKDF2-SHA256 iterations of new password hashes; existing hashes keep theirs.</summary>
     [System.ComponentModel.DataAnnotations.Range(PasswordHasher.MinimumIterations, 10_000_000)]
     public int PasswordIterations { get; set; } = PasswordHasher.MinimumIterations;
+
+    /// <summary>
+    /// A 256-bit key (standard base64) that seals each account's email and names at rest (AES-256-GCM). Every silo
+    /// needs the same one. Without it accounts keep only what login needs (the password hash) and a masked email.
+    /// Generate one with <c>openssl rand -base64 32</c>.
+    /// </summary>
+    public string? DataKey { get; set; }
+
+    /// <summary>Keys data was sealed with before a rotation: still opened, never used to seal.</summary>
+    public List<string> PreviousDataKeys { get; set; } = [];
+
+    /// <summary>Whether every configured data key is 32 bytes of standard base64.</summary>
+    public bool DataKeysAreValid() =>
+        (string.IsNullOrEmpty(DataKey) || PersonalDataProtector.IsValidKey(DataKey)) && PreviousDataKeys.All(k => k.Length == 0 || PersonalDataProtector.IsValidKey(k));
 }
 
 /// <summary>Hosts the grains: the silo, its storage, and what the grains need.</summary>
@@ -117,7 +131,9 @@ public static class SiloHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<FlowSessionOptions>().BindConfiguration(FlowSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.DataKeysAreValid(), "Accounts:DataKey and Accounts:PreviousDataKeys must each be 32 bytes in standard base64.").ValidateOnStart();
+        builder.Services.TryAddSingleton<PersonalDataProtector>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<AccountOptions>>().Value.PasswordIterations));
         builder.Services.TryAddSingleton<FlowCatalog>();

@@ -20,10 +20,28 @@ public sealed partial class FlowSessionGrain(
     [PersistentState("session")] IPersistentState<FlowSessionState> session,
     FlowCatalog flows,
     IOptions<FlowSessionOptions> options,
+    PersonalDataProtector protector,
     TimeProvider time,
     ILogger<FlowSessionGrain> logger) : Grain, IFlowSessionGrain
 {
     private readonly SavedState<FlowSessionState> _saved = new(session);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (session.RecordExists && protector.Open<SealedSessionData>(State.SealedData, Key) is { } data)
+        {
+            State.Collected = data.Collected;
+            State.CompletionResponse = data.CompletionResponse;
+        }
+        return Task.CompletedTask;
+    }
+
+    // Every write seals what came from decrypted requests first.
+    private Task SaveAsync()
+    {
+        State.SealedData = protector.Seal(new SealedSessionData(State.Collected, State.CompletionResponse), Key);
+        return _saved.SaveAsync(this);
+    }
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -50,7 +68,7 @@ public sealed partial class FlowSessionGrain(
                 UpdatedAt = now,
                 ExpiresAt = now + (issue.Lifetime > TimeSpan.Zero ? issue.Lifetime : options.Value.Lifetime),
             };
-            await _saved.SaveAsync(this);
+            await SaveAsync();
             LogIssued(logger, issue.FlowName, Fingerprint);
         }
         return Snapshot();
@@ -91,7 +109,7 @@ public sealed partial class FlowSessionGrain(
         {
             State.Status = FlowSessionStatus.Expired;
             State.UpdatedAt = now;
-            await _saved.SaveAsync(this);
+            await SaveAsync();
         }
         if (State.Status is not (FlowSessionStatus.Sent or FlowSessionStatus.Open))
         {
@@ -110,7 +128,7 @@ public sealed partial class FlowSessionGrain(
             State.Status = FlowSessionStatus.Invalidated;
             State.InvalidationReason = "invalidated by the flow's handler";
             Record(step, now, FlowStepOutcome.TokenInvalid, next: null, error: invalidated.UserMessage);
-            await _saved.SaveAsync(this);
+            await SaveAsync();
             return new FlowStepResult(FlowStepOutcome.TokenInvalid, Message: invalidated.UserMessage);
         }
         if (response is null)
@@ -130,7 +148,7 @@ public sealed partial class FlowSessionGrain(
         };
         State.CurrentScreen = next ?? State.CurrentScreen;
         Record(step, now, FlowStepOutcome.Answered, next, error);
-        await _saved.SaveAsync(this);
+        await SaveAsync();
         return new FlowStepResult(FlowStepOutcome.Answered, Encoding.UTF8.GetString(response.ToUtf8Json()));
     }
 
@@ -143,7 +161,7 @@ public sealed partial class FlowSessionGrain(
         {
             // Counted for the dashboard; the screen, data and status stay as they are.
             State.ErrorNotifications++;
-            await _saved.SaveAsync(this);
+            await SaveAsync();
         }
     }
 
@@ -175,7 +193,7 @@ public sealed partial class FlowSessionGrain(
         State.UpdatedAt = time.GetUtcNow();
         State.CompletionMessageId = report.MessageId;
         State.CompletionResponse = kept;
-        await _saved.SaveAsync(this);
+        await SaveAsync();
         LogCompleted(logger, State.FlowName, Fingerprint);
         return new FlowCompletionResult(FlowCompletionOutcome.Completed);
     }
@@ -190,7 +208,7 @@ public sealed partial class FlowSessionGrain(
         State.Status = FlowSessionStatus.Invalidated;
         State.InvalidationReason = reason;
         State.UpdatedAt = time.GetUtcNow();
-        await _saved.SaveAsync(this);
+        await SaveAsync();
     }
 
     public Task<FlowSessionSnapshot?> Get()

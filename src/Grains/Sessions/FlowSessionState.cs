@@ -1,8 +1,13 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Backend.Grains.Sessions;
 
-/// <summary>What a session persists. Sensitive fields never enter it.</summary>
+/// <summary>
+/// What a session persists. Sensitive fields never enter it. The values collected from decrypted requests and the
+/// completion's response are stored only sealed (<see cref="SealedData"/>, under <c>Accounts:DataKey</c>); without a
+/// key they live in memory only, for as long as the activation.
+/// </summary>
 [GenerateSerializer, Alias("flow-session-state")]
 public sealed class FlowSessionState
 {
@@ -22,6 +27,7 @@ public sealed class FlowSessionState
     public string? CurrentScreen { get; set; }
 
     [Id(5)]
+    [JsonIgnore]
     public JsonObject Collected { get; set; } = [];
 
     [Id(6)]
@@ -46,8 +52,18 @@ public sealed class FlowSessionState
     public string? CompletionMessageId { get; set; }
 
     [Id(13)]
+    [JsonIgnore]
     public JsonObject? CompletionResponse { get; set; }
 
     [Id(14)]
     public string? InvalidationReason { get; set; }
+
+    /// <summary><see cref="Collected"/> and <see cref="CompletionResponse"/>, sealed as they were at the last save.</summary>
+    [Id(15)]
+    public string? SealedData { get; set; }
 }
+
+/// <summary>What <see cref="FlowSessionState.SealedData"/> holds.</summary>
+/// <param name="Collected">The collected values.</param>
+/// <param name="CompletionResponse">The completion's response, when completed.</param>
+public sealed record SealedSessionData(JsonObject Collected, JsonObject? CompletionResponse);

@@ -42,8 +42,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         using var restarted = new ProductApi(database.ConnectionString, key);
         var token = await restarted.IssueAsync();
         await restarted.StepAsync(token, "INIT");
-        var emails = await StoredEmailsAsync(database.ConnectionString);
-        var login = await restarted.LoginAsync(token, emails[0], "S3cret-pass1");
+        var login = await restarted.LoginAsync(token, report.AcknowledgedEmails[0], FaultJourneys.Password);
         Assert.Equal("LOGIN_SUCCESS", (string?)login.Answer?["screen"]);
         Assert.Equal(Journeys, await CountAsync(database.ConnectionString,
             "SELECT count(*) FROM grain_state WHERE grain_type = 'flow-session' AND payload->>'status' = 'Completed'"));
@@ -174,19 +173,5 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<List<string>> StoredEmailsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT payload->>'email' FROM grain_state WHERE grain_type = 'user' AND payload IS NOT NULL", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var emails = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            emails.Add(reader.GetString(0));
-        }
-        return emails;
     }
 }

@@ -21,6 +21,9 @@ public sealed record FaultReport(
     string Fault, int Journeys, IReadOnlyDictionary<int, int> Statuses, int AcknowledgedSignUps, int AcknowledgedCompletions,
     long Lost, long Duplicated, IReadOnlyList<string> Unexpected, TimeSpan Elapsed)
 {
+    /// <summary>The emails whose sign-up was acknowledged (they log in with <see cref="FaultJourneys.Password"/>).</summary>
+    public IReadOnlyList<string> AcknowledgedEmails { get; init; } = [];
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Fault}: {Journeys} journeys in {Elapsed.TotalSeconds:0.0} s; statuses {string.Join(", ", Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; " +
         $"acknowledged {AcknowledgedSignUps} sign-ups and {AcknowledgedCompletions} completions; lost {Lost}, duplicated {Duplicated}, unexpected answers {Unexpected.Count}");
@@ -33,7 +36,7 @@ public sealed record FaultReport(
 /// </summary>
 public static class FaultJourneys
 {
-    private const string Password = "S3cret-pass1";
+    public const string Password = "S3cret-pass1";
 
     public static async Task<FaultReport> RunAsync(ProductApi api, string connectionString, string fault, int journeys, Func<Task> inject, TimeSpan limit)
     {
@@ -104,14 +107,18 @@ public static class FaultJourneys
         }
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        var storedEmails = await ListAsync(connection,
-            $"SELECT payload->>'email' FROM grain_state WHERE grain_type = 'user' AND payload IS NOT NULL AND starts_with(payload->>'email', 'fault-{run}-')");
+        // Accounts are keyed by their email's hash, and store it only sealed.
+        var storedAccounts = await ListAsync(connection, "SELECT grain_key FROM grain_state WHERE grain_type = 'user' AND payload IS NOT NULL");
         var completedKeys = (await ListAsync(connection,
             "SELECT grain_key FROM grain_state WHERE grain_type = 'flow-session' AND payload->>'status' = 'Completed'")).ToHashSet();
-        var lost = signedUp.Count(e => !storedEmails.Contains(e))
+        var lost = signedUp.Count(e => !storedAccounts.Contains(Backend.Grains.AccountKey.Of(e)))
             + completed.Count(t => !completedKeys.Any(k => k.EndsWith(Backend.Grains.FlowSessionKey.Of(t), StringComparison.Ordinal)));
-        var duplicated = storedEmails.Count - storedEmails.Distinct().Count() + Math.Max(0, storedEmails.Distinct().Count() - journeys);
-        return new FaultReport(fault, journeys, statuses.ToDictionary(), signedUp.Count, completed.Count, lost, duplicated, [.. unexpected], elapsed);
+        // The database is the run's own: any account beyond one per journey is a duplicate.
+        var duplicated = Math.Max(0, storedAccounts.Count - journeys);
+        return new FaultReport(fault, journeys, statuses.ToDictionary(), signedUp.Count, completed.Count, lost, duplicated, [.. unexpected], elapsed)
+        {
+            AcknowledgedEmails = [.. signedUp],
+        };
     }
 
     /// <summary>The checks every fault shares: all journeys acknowledged, nothing lost or duplicated, only 200 or 503 seen.</summary>

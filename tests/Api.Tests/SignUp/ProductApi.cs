@@ -33,14 +33,14 @@ public sealed class SignUpDatabase : IAsyncLifetime
         return (await command.ExecuteScalarAsync()) as string ?? "";
     }
 
-    /// <summary>Stored accounts whose email starts with <paramref name="emailPrefix"/> (tests of a class share the database).</summary>
-    public async Task<long> CountAccountsAsync(string emailPrefix)
+    /// <summary>How many of <paramref name="emails"/> have a stored account (accounts are keyed by their email's hash).</summary>
+    public async Task<long> CountAccountsAsync(IEnumerable<string> emails)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM grain_state WHERE grain_type = 'user' AND starts_with(payload->>'email', $1)", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = emailPrefix });
+            "SELECT count(*) FROM grain_state WHERE grain_type = 'user' AND payload IS NOT NULL AND grain_key = ANY($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = emails.Select(Backend.Grains.AccountKey.Of).ToArray() });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
