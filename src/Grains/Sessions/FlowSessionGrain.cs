@@ -180,12 +180,12 @@ public sealed partial class FlowSessionGrain(
                 kept[name] = value?.DeepClone();
             }
         }
+        var statusBefore = State.Status;
         State.Status = FlowSessionStatus.Completed;
         State.CompletedAt = report.At ?? time.GetUtcNow();
         State.UpdatedAt = time.GetUtcNow();
         State.CompletionMessageId = report.MessageId;
         State.CompletionResponse = kept;
-        var statusBefore = State.Status;
         await _saved.SaveAsync(this);
         Counted(statusBefore, State.UpdatedAt);
         LogCompleted(logger, State.FlowName, Fingerprint);
