@@ -112,12 +112,14 @@ public static partial class DashboardApi
         return TypedResults.Redirect("/dashboard/signin");
     }
 
+    // A browser says where a request comes from (Sec-Fetch-Site, else Origin); a client without either is no
+    // browser, so it cannot be the victim of a cross-site form.
     private static bool IsSameOrigin(HttpRequest request)
     {
         var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
-        if (fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none"))
+        if (fetchSite.Length > 0)
         {
-            return false;
+            return fetchSite is "same-origin" or "none";
         }
         var origin = request.Headers.Origin.ToString();
         return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
@@ -128,7 +130,8 @@ public static partial class DashboardApi
         NoStore(http);
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        // Not "no-referrer": with it, browsers send "Origin: null" on the sign-in form's POST.
+        http.Response.Headers["Referrer-Policy"] = "same-origin";
         var (bytes, type) = Assets[name];
         return TypedResults.Bytes(bytes, type);
     }

@@ -1,3 +1,4 @@
+using Backend.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace Backend.Grains.Dashboard;
@@ -8,7 +9,7 @@ namespace Backend.Grains.Dashboard;
 /// start again from then.
 /// </summary>
 [GrainType("flow-stats")]
-public sealed partial class FlowStatsGrain(TimeProvider time, ILogger<FlowStatsGrain> logger) : Grain, IFlowStatsGrain
+public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalog, ILogger<FlowStatsGrain> logger) : Grain, IFlowStatsGrain
 {
     /// <summary>Everything together, in <see cref="DashboardOverview.Flows"/>.</summary>
     public const string AllFlows = "*";
@@ -116,7 +117,7 @@ public sealed partial class FlowStatsGrain(TimeProvider time, ILogger<FlowStatsG
         return new DashboardOverview(now, flows, nodes, [.. _alerts], sessions);
     }
 
-    private static FlowOverview Overview(string flow, Dictionary<string, long> counts, FlowSeries series, DateTimeOffset now)
+    private FlowOverview Overview(string flow, Dictionary<string, long> counts, FlowSeries series, DateTimeOffset now)
     {
         long Count(string name) => counts.GetValueOrDefault(name);
         var issued = Count(FlowCounterNames.Issued);
@@ -128,7 +129,7 @@ public sealed partial class FlowStatsGrain(TimeProvider time, ILogger<FlowStatsG
             .Select(c => c.Key[(c.Key.IndexOf(':', StringComparison.Ordinal) + 1)..])
             .Distinct(StringComparer.Ordinal)
             .Select(screen => new ScreenFunnel(screen, Count(FlowCounterNames.ReachedPrefix + screen), Count(FlowCounterNames.AtPrefix + screen)))
-            .OrderByDescending(s => s.Reached).ThenBy(s => s.Screen, StringComparer.Ordinal)
+            .OrderBy(s => ScreenOrder(flow, s.Screen)).ThenByDescending(s => s.Reached).ThenBy(s => s.Screen, StringComparer.Ordinal)
             .ToArray();
         var statuses = new[] { FlowCounterNames.Status2xx, FlowCounterNames.Status421, FlowCounterNames.Status427, FlowCounterNames.Status432, FlowCounterNames.Status4xx, FlowCounterNames.Status5xx }
             .ToDictionary(name => name["status:".Length..], Count, StringComparer.Ordinal);
@@ -139,6 +140,23 @@ public sealed partial class FlowStatsGrain(TimeProvider time, ILogger<FlowStatsG
             Count(FlowCounterNames.Active), started > 0 ? (double)completed / started : 0, funnel,
             series.StepsPerSecond(now, 5), series.StepsPerSecondByMinute(now), [series.Window(now, 5), series.Window(now, 30)],
             statuses, errors, Count(FlowCounterNames.Steps));
+    }
+
+    // A funnel reads in the flow's own screen order (all flows together: the first flow declaring the screen's); others come after.
+    private int ScreenOrder(string flow, string screen)
+    {
+        foreach (var name in flow == AllFlows ? catalog.Names : [flow])
+        {
+            var screens = catalog.Find(name)?.FlowJson.Screens ?? [];
+            for (var i = 0; i < screens.Count; i++)
+            {
+                if (screens[i].Id == screen)
+                {
+                    return i;
+                }
+            }
+        }
+        return int.MaxValue;
     }
 
     private async Task<Dictionary<string, int>> ActivationsAsync()

@@ -88,11 +88,8 @@
       rect.appendChild(title);
       return rect;
     });
-    const label = document.createElementNS("http://www.w3.org/2000/svg", "text");
-    label.setAttribute("x", "4");
-    label.setAttribute("y", "12");
-    label.textContent = `max ${max.toFixed(1)}/s`;
-    svg.replaceChildren(...bars, label);
+    svg.replaceChildren(...bars);
+    $("#steps-max").textContent = `peak ${max.toFixed(1)} steps/s`;
   }
 
   function bar(value, max) {
@@ -130,7 +127,9 @@
       return tr;
     }));
 
-    fill($("#statuses tbody"), Object.entries(flow.statuses).map(([status, count]) => {
+    const order = ["2xx", "421", "427", "432", "4xx", "5xx"];
+    const statuses = Object.entries(flow.statuses).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    fill($("#statuses tbody"), statuses.map(([status, count]) => {
       const tr = row([status, number(count)]);
       tr.dataset.status = status;
       if ((status === "5xx" || status === "421" || status === "432") && count > 0) tr.className = "warn";
