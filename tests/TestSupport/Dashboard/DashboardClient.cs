@@ -61,5 +61,12 @@ public sealed class DashboardClient : IDisposable
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
     }
 
+    /// <summary>The status of a signed-in GET of <paramref name="path"/> (e.g. Orleans' dashboard's pages).</summary>
+    public async Task<HttpStatusCode> StatusAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return response.StatusCode;
+    }
+
     public void Dispose() => _http.Dispose();
 }
