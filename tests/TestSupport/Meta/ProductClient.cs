@@ -135,7 +135,13 @@ public sealed class ProductClient(HttpClient http, RSA businessKey, string appSe
                 }),
             }),
         }.ToJsonString();
-        var bytes = Encoding.UTF8.GetBytes(body);
+        return await PostWebhookAsync(body);
+    }
+
+    /// <summary>Delivers <paramref name="json"/> to the webhook, signed like Meta.</summary>
+    public async Task<HttpStatusCode> PostWebhookAsync(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var message = new HttpRequestMessage(HttpMethod.Post, "/webhook") { Content = content };
