@@ -41,10 +41,12 @@ internal static class DashboardCookie
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(adminToken, stamp)), Encoding.ASCII.GetBytes(signature));
     }
 
+    // Secure over HTTPS, also where TLS ends at a proxy in front (deploy/nginx.conf sets X-Forwarded-Proto). Trusting
+    // the header is safe here: it can only add Secure, which keeps the cookie off plain HTTP.
     public static CookieOptions Options(HttpRequest request, DateTimeOffset? expires) => new()
     {
         HttpOnly = true,
-        Secure = request.IsHttps,
+        Secure = request.IsHttps || request.Headers["X-Forwarded-Proto"].ToString().StartsWith("https", StringComparison.OrdinalIgnoreCase),
         SameSite = SameSiteMode.Strict,
         Path = "/dashboard",
         Expires = expires,

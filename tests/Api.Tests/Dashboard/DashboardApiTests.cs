@@ -145,6 +145,13 @@ public sealed class DashboardApiTests(SignUpDatabase database) : IClassFixture<S
         Assert.Contains("path=/dashboard", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(ProductApi.AdminToken, cookie, StringComparison.Ordinal);
         Assert.DoesNotContain(ProductApi.AdminToken, _api.Factory.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("secure", cookie.Replace("samesite", "", StringComparison.OrdinalIgnoreCase), StringComparison.OrdinalIgnoreCase);
+
+        // Behind a proxy that ends TLS, the cookie is Secure.
+        using var proxied = new HttpRequestMessage(HttpMethod.Post, "/dashboard/signin") { Content = new FormUrlEncodedContent([new("token", ProductApi.AdminToken)]) };
+        proxied.Headers.Add("X-Forwarded-Proto", "https");
+        using var behindTls = await http.SendAsync(proxied);
+        Assert.Contains("; secure", Assert.Single(behindTls.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
     }
 
     private HttpClient NoRedirects() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = _api.Http.BaseAddress };
