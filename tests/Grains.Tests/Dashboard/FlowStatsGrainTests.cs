@@ -51,6 +51,24 @@ public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixt
     }
 
     [Fact]
+    public async Task ANodeFirstSeenLongAfterItStartedCountsInTheTotalsButNotAsRecentTraffic()
+    {
+        var old = new NodeStatsReport("d", "api", cluster.Time.Now.AddHours(-1), 500,
+            [new FlowCounterSnapshot(_flow, new() { ["requests"] = 1000, ["steps"] = 900, ["status:2xx"] = 1000 }, [])], [], []);
+        await Stats.Report(old);
+        await Stats.Report(old with
+        {
+            Sequence = 501,
+            Flows = [new FlowCounterSnapshot(_flow, new() { ["requests"] = 1010, ["steps"] = 905, ["status:2xx"] = 1010 }, [])],
+        });
+
+        var flow = await FlowAsync();
+
+        Assert.Equal((905L, 1010L), (flow.Steps, flow.Statuses["2xx"]));
+        Assert.Equal(10, flow.Windows.Single(w => w.Minutes == 5).Requests);
+    }
+
+    [Fact]
     public async Task SessionsOnBothSilosAddUpInTheFigures()
     {
         const int sessions = 12;
