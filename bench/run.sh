@@ -3,6 +3,8 @@
 # against it, and regenerates bench/README.md and bench/results/*.json. Bounded in time; cleans up on any exit.
 #   bash bench/run.sh                 the bench (about 5 minutes; at most BENCH_TIMEOUT seconds, default 720)
 #   bash bench/run.sh --clustered     only the co-hosted and clustered step runs (about 2 minutes; README untouched)
+#   bash bench/run.sh --dashboard     only the dashboard's cost: steps with and without Dashboard:Enabled (about 2 minutes;
+#                                     bench/results/dashboard-cost.json, README untouched)
 #   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
 # BACKEND_TEST_POSTGRES=<connection string> uses that server instead of a throwaway cluster.
 set -euo pipefail
@@ -16,6 +18,10 @@ if [[ "${1:-}" == "--clustered" ]]; then
   mode=(--clustered-only)
   command="bash bench/run.sh --clustered"
   limit="${BENCH_TIMEOUT:-720}"
+elif [[ "${1:-}" == "--dashboard" ]]; then
+  mode=(--dashboard-cost --results bench/results)
+  command="bash bench/run.sh --dashboard"
+  limit="${BENCH_TIMEOUT:-720}"
 elif [[ "${1:-}" == "--soak" ]]; then
   minutes="${2:-10}"
   [[ "$minutes" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "usage: bash bench/run.sh [--soak [minutes]]" >&2; exit 2; }
@@ -23,7 +29,7 @@ elif [[ "${1:-}" == "--soak" ]]; then
   command="bash bench/run.sh --soak $minutes"
   limit=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 + 300 }')
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash bench/run.sh [--clustered | --soak [minutes]]" >&2
+  echo "usage: bash bench/run.sh [--clustered | --dashboard | --soak [minutes]]" >&2
   exit 2
 else
   limit="${BENCH_TIMEOUT:-720}"

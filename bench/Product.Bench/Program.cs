@@ -95,7 +95,24 @@ try
     Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
     var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
 
-    if (options.SoakMinutes is { } minutes)
+    if (options.DashboardCost)
+    {
+        // A second Api, identical but for Dashboard:Enabled=false (its own silo ports and service id).
+        var disabledSettings = new Dictionary<string, string>(settings)
+        {
+            ["Dashboard__Enabled"] = "false",
+            ["Cluster__ServiceId"] = "bench-no-dashboard",
+            ["Cluster__SiloPort"] = "0",
+            ["Cluster__GatewayPort"] = "-1",
+        };
+        var disabledPid = options.PidFile is { } pidFile ? Path.Combine(Path.GetDirectoryName(pidFile)!, "api-no-dashboard.pid") : null;
+        using var disabled = await ApiProcess.StartAsync(options.ApiDll, disabledSettings, Path.Combine(keyFolder.FullName, "api-no-dashboard.log"), disabledPid);
+        var figure = await DashboardCost.RunAsync(
+            scenarios, new LoadScenarios(disabled, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster), options);
+        ResultsFiles.Write(Path.Combine(options.ResultsFolder, "dashboard-cost.json"), figure);
+        exitCode = figure.Runs.All(r => r.Passed) ? 0 : 1;
+    }
+    else if (options.SoakMinutes is { } minutes)
     {
         var soak = await Soak.RunAsync(api, scenarios, machine, options, minutes);
         ResultsFiles.Write(Path.Combine(options.ResultsFolder, ResultsFiles.Soak), soak);
@@ -177,8 +194,9 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="Scale">Multiplies every measured duration (1 by default; smaller to try the runner itself).</param>
 /// <param name="WorkFolder">Where the key pair and the Api's log go (removed by the caller); a temporary folder when null.</param>
 /// <param name="ClusteredOnly">Only the co-hosted and clustered step runs (to study the clustered topology); no README.</param>
+/// <param name="DashboardCost">Only the dashboard's cost: steps with and without its collection (results/dashboard-cost.json); no README.</param>
 internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder,
-    bool ClusteredOnly)
+    bool ClusteredOnly, bool DashboardCost)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -197,7 +215,8 @@ internal sealed record BenchArguments(string ApiDll, string? SiloDll, string Res
             args.Contains("--soak") ? (Value("--soak") is { } minutes && !minutes.StartsWith('-') ? Number(minutes) : 10) : null,
             Value("--scale") is { } scale ? Number(scale) : 1,
             Value("--work"),
-            args.Contains("--clustered-only"));
+            args.Contains("--clustered-only"),
+            args.Contains("--dashboard-cost"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>

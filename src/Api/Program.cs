@@ -1,3 +1,4 @@
+using Backend.Api.Dashboard;
 using Backend.Api.FlowEndpoint;
 using Backend.Api.Faults;
 using Backend.Api.Limits;
@@ -23,6 +24,8 @@ builder.AddFlowEndpoint();
 builder.AddWebhook();
 // Flow sessions on grains behind the endpoint and the webhook; the admin API that issues and sends flows.
 builder.AddFlowSessions();
+// The live dashboard (/dashboard): sign-in with the admin token, the cluster's flow figures, Orleans' dashboard.
+builder.AddDashboard();
 // Our own faults (state not saved, database or silo unreachable) answer 503 with Retry-After, as problem details.
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<TransientFaultHandler>();
@@ -39,6 +42,7 @@ app.UseRateLimiter();
 app.MapFlowEndpoint();
 app.MapWebhook();
 app.MapAdmin();
+app.MapDashboard();
 app.MapHealthEndpoints();
 
 app.Run();

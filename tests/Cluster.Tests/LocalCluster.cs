@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Backend.TestSupport;
+using Backend.TestSupport.Dashboard;
 using Backend.TestSupport.Meta;
 
 // The cluster is started by a bash script, and its folder is made reachable with Unix file modes.
@@ -28,6 +29,9 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>A client of Api node <paramref name="node"/> that encrypts and signs like Meta.</summary>
     public ProductClient Node(int node) =>
         new(new HttpClient { BaseAddress = new Uri(ApiUrls[node]), Timeout = TimeSpan.FromSeconds(30) }, BusinessKey, Secret("app-secret"), Secret("admin-token"));
+
+    /// <summary>The dashboard's JSON API of Api node <paramref name="node"/>, signed in with the admin token.</summary>
+    public Task<DashboardClient> DashboardAsync(int node) => DashboardClient.SignInAsync(new Uri(ApiUrls[node]), Secret("admin-token"));
 
     /// <summary>The PID of silo <paramref name="silo"/>.</summary>
     public int SiloPid(int silo) => int.Parse(File.ReadAllText(Path.Combine(_root, "pids", $"silo{silo}.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Backend.Api.Faults;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Security;
+using Backend.Grains.Dashboard;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Api.FlowEndpoint;
@@ -24,6 +25,7 @@ internal sealed partial class FlowEndpointPipeline(
     IFlowExchangeHandler handler,
     IOptions<FlowEndpointOptions> options,
     FlowEndpointMetrics metrics,
+    FlowStats stats,
     ILogger<FlowEndpointPipeline> logger)
 {
     public const int TokenInvalidated = 427;
@@ -63,7 +65,15 @@ internal sealed partial class FlowEndpointPipeline(
             LogUnavailable(logger, flow, kind, ex.GetType().Name);
             result = new FlowEndpointResult(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable; retry.", PlainText);
         }
-        metrics.Record(flow, kind, result.Status, Stopwatch.GetElapsedTime(started));
+        catch
+        {
+            // Answered by the exception handler (500) or cut short by the deadline (504): a 5xx for the dashboard.
+            stats.RecordRequest(flow, StatusCodes.Status500InternalServerError, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        metrics.Record(flow, kind, result.Status, elapsed);
+        stats.RecordRequest(flow, result.Status, elapsed);
         return result;
     }
 
@@ -80,6 +90,7 @@ internal sealed partial class FlowEndpointPipeline(
 
             case ErrorNotificationRequest notification:
                 LogErrorNotification(logger, flow, notification.ErrorKey, notification.Screen, FlowTokenFingerprint.Of(notification.FlowToken));
+                stats.RecordErrorNotification(flow, notification.ErrorKey);
                 await handler.OnErrorNotificationAsync(flow, notification, cancellationToken);
                 return ("error_notification", Ok(exchange.Seal(FlowResponse.Acknowledgement)));
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Backend.Api.FlowEndpoint;
@@ -194,8 +193,7 @@ public static partial class SessionsApi
         var expected = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.Token;
         var header = http.Request.Headers.Authorization.ToString();
         var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
-        if (string.IsNullOrEmpty(expected) || presented is null
-            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented))))
+        if (!AdminToken.Matches(expected, presented))
         {
             LogAdminRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SessionsApi)),
                 string.IsNullOrEmpty(expected) ? "no Admin:Token is configured" : "missing or wrong bearer token");

@@ -2,6 +2,7 @@ using Backend.Api.FlowEndpoint;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Security;
 using Backend.Flows.Webhooks;
+using Backend.Grains.Dashboard;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Api.Webhook;
@@ -41,6 +42,7 @@ public static partial class WebhookApi
         HubSignature signature,
         WebhookDeduplicator deduplicator,
         IFlowCompletionSink sink,
+        FlowStats stats,
         IOptions<WebhookOptions> options,
         ILoggerFactory loggers)
     {
@@ -101,12 +103,17 @@ public static partial class WebhookApi
         }
         foreach (var flowEvent in notification.FlowEvents)
         {
+            stats.RecordAlert(new FlowAlert(DateTimeOffset.UtcNow, Clip(flowEvent.Event) ?? "(no event)", Clip(flowEvent.FlowId),
+                Clip(flowEvent.OldStatus), Clip(flowEvent.NewStatus), Clip(flowEvent.AlertState), Clip(flowEvent.Message)));
             await sink.OnFlowEventAsync(flowEvent, http.RequestAborted);
         }
         // The readable replies are handled (a re-delivery of them is a duplicate); an unreadable one is refused so it
         // shows among Meta's failed deliveries instead of vanishing behind a 200.
         return notification.Problems.Count == 0 ? TypedResults.Ok() : TypedResults.BadRequest();
     }
+
+    // Meta's fields are short; a longer value is cut so the dashboard's list stays small.
+    private static string? Clip(string? value) => value is { Length: > 200 } ? value[..200] : value;
 
     [LoggerMessage(40, LogLevel.Warning, "Webhook POST refused: no Meta:AppSecret is configured, so signatures cannot be checked")]
     private static partial void LogNoSecret(ILogger logger);

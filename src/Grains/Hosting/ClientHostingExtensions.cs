@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Messaging;
 
 namespace Backend.Grains.Hosting;
@@ -34,6 +35,11 @@ public static class ClientHostingExtensions
                 cluster.ServiceId, cluster.ClusterId, sp.GetRequiredService<NpgsqlDataSource>(), GatewayRefreshPeriod));
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayRefreshPeriod);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
+            if (SiloHostingExtensions.DashboardSettings(builder.Configuration).MountsOrleans)
+            {
+                // Orleans' dashboard served by this Api node, from the silos' dashboard grains.
+                client.AddDashboard();
+            }
         });
         return builder;
     }

@@ -4,9 +4,11 @@ using Backend.Flows.Media;
 using Backend.Flows.Routing;
 using Backend.Grains.Accounts;
 using Backend.Grains.Clustering;
+using Backend.Grains.Dashboard;
 using Backend.Grains.Flows;
 using Backend.Grains.Sessions;
 using Backend.Grains.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +16,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
 
@@ -93,6 +96,10 @@ public static class SiloHostingExtensions
             silo.AddFlowStorage(cluster);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = cluster.CollectionAge);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
+            if (DashboardSettings(builder.Configuration).MountsOrleans)
+            {
+                silo.AddDashboard();
+            }
             configure?.Invoke(silo);
         });
         return builder;
@@ -139,8 +146,20 @@ public static class SiloHostingExtensions
         builder.Services.TryAddSingleton<FlowCatalog>();
         // Handlers (and webhook sinks) that receive PhotoPicker/DocumentPicker uploads download and open them with it.
         builder.Services.AddFlowMediaDecryptor(builder.Configuration.GetSection(FlowMediaOptions.Section));
+        // The dashboard's counts on this node, and their report to the cluster every second or so.
+        builder.Services.AddOptions<FlowDashboardOptions>().BindConfiguration(FlowDashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<FlowStats>();
+        builder.Services.AddHostedService<FlowStatsReporter>();
         builder.AddFlow<SignUpFlow>();
         return builder;
+    }
+
+    /// <summary>The dashboard's settings as the host is built (Orleans is configured before the container exists).</summary>
+    public static (bool Enabled, bool MountsOrleans) DashboardSettings(IConfiguration configuration)
+    {
+        var options = new FlowDashboardOptions();
+        configuration.GetSection(FlowDashboardOptions.Section).Bind(options);
+        return (options.Enabled, options.Enabled && options.Orleans);
     }
 
     /// <summary>Registers a flow definition (served at <c>/flows/{its name}</c>); its constructor takes services.</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Routing;
+using Backend.Grains.Dashboard;
 using Backend.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed partial class FlowSessionGrain(
     IOptions<FlowSessionOptions> options,
     PersonalDataProtector protector,
     TimeProvider time,
+    FlowStats stats,
     ILogger<FlowSessionGrain> logger) : Grain, IFlowSessionGrain
 {
     private readonly SavedState<FlowSessionState> _saved = new(session);
@@ -69,6 +71,7 @@ public sealed partial class FlowSessionGrain(
                 ExpiresAt = now + (issue.Lifetime > TimeSpan.Zero ? issue.Lifetime : options.Value.Lifetime),
             };
             await SaveAsync();
+            Counted(null, now);
             LogIssued(logger, issue.FlowName, Fingerprint);
         }
         return Snapshot();
@@ -89,6 +92,8 @@ public sealed partial class FlowSessionGrain(
             return new FlowStepResult(FlowStepOutcome.NotHandled, Message: $"No flow definition is registered for flow '{step.FlowName}'.");
         }
         var now = time.GetUtcNow();
+        var statusBefore = session.RecordExists ? State.Status : (FlowSessionStatus?)null;
+        var screenBefore = session.RecordExists ? State.CurrentScreen : null;
         if (!session.RecordExists)
         {
             if (settings.TokenPolicy == FlowTokenPolicy.IssuedOnly)
@@ -110,6 +115,7 @@ public sealed partial class FlowSessionGrain(
             State.Status = FlowSessionStatus.Expired;
             State.UpdatedAt = now;
             await SaveAsync();
+            Counted(statusBefore, now);
         }
         if (State.Status is not (FlowSessionStatus.Sent or FlowSessionStatus.Open))
         {
@@ -127,8 +133,10 @@ public sealed partial class FlowSessionGrain(
         {
             State.Status = FlowSessionStatus.Invalidated;
             State.InvalidationReason = "invalidated by the flow's handler";
+            var reached = Reached(step, next: null);
             Record(step, now, FlowStepOutcome.TokenInvalid, next: null, error: invalidated.UserMessage);
             await SaveAsync();
+            CountedStep(step, statusBefore, screenBefore, reached, now);
             return new FlowStepResult(FlowStepOutcome.TokenInvalid, Message: invalidated.UserMessage);
         }
         if (response is null)
@@ -147,8 +155,10 @@ public sealed partial class FlowSessionGrain(
             _ => (null, null),
         };
         State.CurrentScreen = next ?? State.CurrentScreen;
+        var firstReached = Reached(step, next);
         Record(step, now, FlowStepOutcome.Answered, next, error);
         await SaveAsync();
+        CountedStep(step, statusBefore, screenBefore, firstReached, now);
         return new FlowStepResult(FlowStepOutcome.Answered, Encoding.UTF8.GetString(response.ToUtf8Json()));
     }
 
@@ -188,12 +198,14 @@ public sealed partial class FlowSessionGrain(
                 kept[name] = value?.DeepClone();
             }
         }
+        var statusBefore = State.Status;
         State.Status = FlowSessionStatus.Completed;
         State.CompletedAt = report.At ?? time.GetUtcNow();
         State.UpdatedAt = time.GetUtcNow();
         State.CompletionMessageId = report.MessageId;
         State.CompletionResponse = kept;
         await SaveAsync();
+        Counted(statusBefore, State.UpdatedAt);
         LogCompleted(logger, State.FlowName, Fingerprint);
         return new FlowCompletionResult(FlowCompletionOutcome.Completed);
     }
@@ -205,10 +217,12 @@ public sealed partial class FlowSessionGrain(
         {
             return;
         }
+        var statusBefore = State.Status;
         State.Status = FlowSessionStatus.Invalidated;
         State.InvalidationReason = reason;
         State.UpdatedAt = time.GetUtcNow();
         await SaveAsync();
+        Counted(statusBefore, State.UpdatedAt);
     }
 
     public Task<FlowSessionSnapshot?> Get()
@@ -239,6 +253,29 @@ public sealed partial class FlowSessionGrain(
             State.History.RemoveRange(0, excess);
         }
         State.UpdatedAt = at;
+    }
+
+    /// <summary>The screens of <paramref name="step"/> (its own and the next) this session had not reached before.</summary>
+    private (string? First, string? Second) Reached(FlowStep step, string? next)
+    {
+        var screen = step.Request.Screen;
+        bool Seen(string name) => State.History.Exists(h => h.Screen == name || h.NextScreen == name);
+        var first = screen is null || Seen(screen) ? null : screen;
+        var second = next is null || next == screen || Seen(next) ? null : next;
+        return (first, second);
+    }
+
+    /// <summary>Counts a saved change of status for the dashboard (nothing when the status did not change).</summary>
+    private void Counted(FlowSessionStatus? before, DateTimeOffset at)
+    {
+        stats.RecordStatus(State.FlowName, before, State.Status);
+        stats.RecordSession(new RecentSession(Key, Fingerprint, State.FlowName, State.Status, State.CurrentScreen, at));
+    }
+
+    private void CountedStep(FlowStep step, FlowSessionStatus? before, string? screenBefore, (string? First, string? Second) reached, DateTimeOffset at)
+    {
+        stats.RecordStep(step.FlowName, reached.First, reached.Second, screenBefore, State.CurrentScreen);
+        Counted(before, at);
     }
 
     private FlowSessionSnapshot Snapshot() => new(

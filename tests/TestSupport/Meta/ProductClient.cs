@@ -69,11 +69,48 @@ public sealed class ProductClient(HttpClient http, RSA businessKey, string appSe
     public Task<(int Status, JsonObject? Answer, string Body)> LoginAsync(string token, string email, string password) =>
         StepAsync(token, "data_exchange", "LOGIN", new JsonObject { ["email"] = email, ["password"] = password });
 
+    /// <summary>
+    /// A sign-up journey as a user goes through it, up to <paramref name="end"/>: issued, then SIGN_UP → LOGIN,
+    /// then LOGIN → LOGIN_SUCCESS, then the completion webhook. Throws when an answer is not the expected screen.
+    /// Returns the flow token.
+    /// </summary>
+    public async Task<string> SignUpJourneyAsync(string email, JourneyEnd end = JourneyEnd.Completed, string to = "15550001111")
+    {
+        var token = await IssueAsync(to);
+        if (end >= JourneyEnd.SignedUp)
+        {
+            Expect(await SignUpAsync(token, "Ana", "Silva", email, "S3cret-pass1"), "LOGIN");
+        }
+        if (end >= JourneyEnd.LoggedIn)
+        {
+            Expect(await LoginAsync(token, email, "S3cret-pass1"), "LOGIN_SUCCESS");
+        }
+        if (end >= JourneyEnd.Completed && await CompleteAsync(token, $"wamid.{Guid.NewGuid():N}") != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException("The completion webhook was refused.");
+        }
+        return token;
+    }
+
+    private static void Expect((int Status, JsonObject? Answer, string Body) step, string screen)
+    {
+        if (step.Status != 200 || (string?)step.Answer?["screen"] != screen)
+        {
+            throw new InvalidOperationException($"Expected screen {screen}, got {step.Status}: {step.Answer?.ToJsonString() ?? step.Body}");
+        }
+    }
+
     /// <summary>Delivers the completion webhook for <paramref name="token"/>, signed like Meta.</summary>
     public async Task<HttpStatusCode> CompleteAsync(string token, string messageId, bool stayLoggedIn = true)
     {
         var body = MetaWebhook.Completion(new JsonObject { ["flow_token"] = token, ["stay_logged_in"] = stayLoggedIn }, messageId).ToJsonString();
-        var bytes = Encoding.UTF8.GetBytes(body);
+        return await PostWebhookAsync(body);
+    }
+
+    /// <summary>Delivers <paramref name="json"/> to the webhook, signed like Meta.</summary>
+    public async Task<HttpStatusCode> PostWebhookAsync(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var message = new HttpRequestMessage(HttpMethod.Post, "/webhook") { Content = content };
@@ -82,4 +119,20 @@ public sealed class ProductClient(HttpClient http, RSA businessKey, string appSe
         return response.StatusCode;
     }
 
+}
+
+/// <summary>Where a sign-up journey stops (<see cref="ProductClient.SignUpJourneyAsync"/>).</summary>
+public enum JourneyEnd
+{
+    /// <summary>Issued only: the user never opened the flow.</summary>
+    Issued,
+
+    /// <summary>Signed up (on LOGIN now).</summary>
+    SignedUp,
+
+    /// <summary>Logged in (on LOGIN_SUCCESS now), no completion yet.</summary>
+    LoggedIn,
+
+    /// <summary>Completed through the webhook.</summary>
+    Completed,
 }

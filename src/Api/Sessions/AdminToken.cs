@@ -1,0 +1,16 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Backend.Api.Sessions;
+
+/// <summary>The admin's token (<c>Admin:Token</c>), checked in constant time by the admin API and the dashboard's sign-in.</summary>
+public static class AdminToken
+{
+    /// <summary>
+    /// Whether <paramref name="presented"/> is the configured token. Hashing both first makes the comparison's time
+    /// independent of where they differ and of their lengths. No configured token matches nothing.
+    /// </summary>
+    public static bool Matches(string? expected, string? presented) =>
+        !string.IsNullOrEmpty(expected) && presented is not null
+        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+}

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace Backend.Grains.Dashboard;
+
+/// <summary>Settings of the dashboard (section <c>Dashboard</c>).</summary>
+public sealed class FlowDashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>Whether nodes count and report for the dashboard (and the page is served). Off: recording does nothing.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often each node reports its counts to the cluster's <see cref="IFlowStatsGrain"/>.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.200", "00:00:10")]
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether Orleans' own dashboard (grain-level views) is mounted at <c>/dashboard/orleans</c>.</summary>
+    public bool Orleans { get; set; } = true;
+}
+
+/// <summary>
+/// This node's counts for the dashboard, cumulative since the node started. Recording is a dictionary lookup and
+/// interlocked increments, with no allocation and no grain call; <see cref="FlowStatsReporter"/> sends a snapshot
+/// to the cluster every <see cref="FlowDashboardOptions.ReportInterval"/>.
+/// </summary>
+public sealed class FlowStats(IOptions<FlowDashboardOptions> options)
+{
+    // Flow names come from the served flows and the catalog; the cap only guards against a misuse.
+    private const int MaxFlows = 64;
+    private const int MaxKeysPerFlow = 128;
+    private const int MaxPending = 512;
+
+    private readonly ConcurrentDictionary<string, FlowCounters> _flows = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<FlowAlert> _alerts = new();
+    private readonly ConcurrentQueue<RecentSession> _sessions = new();
+
+    /// <summary>Whether anything is recorded.</summary>
+    public bool Enabled { get; } = options.Value.Enabled;
+
+    /// <summary>When this node started counting.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>An endpoint request of <paramref name="flow"/>, answered with <paramref name="status"/> after <paramref name="elapsed"/>.</summary>
+    public void RecordRequest(string flow, int status, TimeSpan elapsed)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+        var counters = For(flow);
+        counters.Increment(Counter.Requests);
+        counters.Increment(status switch
+        {
+            >= 200 and < 300 => Counter.Status2xx,
+            421 => Counter.Status421,
+            427 => Counter.Status427,
+            432 => Counter.Status432,
+            >= 500 => Counter.Status5xx,
+            _ => Counter.Status4xx,
+        });
+        // What Meta counts against the endpoint: anything but a served answer or a deliberate 427.
+        if (status is not (>= 200 and < 300) and not 427)
+        {
+            counters.Increment(Counter.Errors);
+        }
+        LatencyHistogram.Record(counters.Latency, elapsed);
+    }
+
+    /// <summary>An error notification from Meta for <paramref name="flow"/>.</summary>
+    public void RecordErrorNotification(string flow, string errorKey)
+    {
+        if (Enabled)
+        {
+            For(flow).Add(FlowCounterNames.ErrorKeyPrefix + (errorKey.Length > 64 ? errorKey[..64] : errorKey), 1);
+        }
+    }
+
+    /// <summary>A <c>flows</c> webhook event.</summary>
+    public void RecordAlert(FlowAlert alert)
+    {
+        if (Enabled && _alerts.Count < MaxPending)
+        {
+            _alerts.Enqueue(alert);
+        }
+    }
+
+    /// <summary>A session changed status: <paramref name="from"/> is <see langword="null"/> for a new session.</summary>
+    public void RecordStatus(string flow, FlowSessionStatus? from, FlowSessionStatus to)
+    {
+        if (!Enabled || from == to)
+        {
+            return;
+        }
+        var counters = For(flow);
+        switch (to)
+        {
+            case FlowSessionStatus.Sent: counters.Increment(Counter.Issued); break;
+            case FlowSessionStatus.Open: counters.Increment(Counter.Opened); break;
+            case FlowSessionStatus.Completed: counters.Increment(Counter.Completed); break;
+            case FlowSessionStatus.Expired: counters.Increment(Counter.Expired); break;
+            case FlowSessionStatus.Invalidated: counters.Increment(Counter.Invalidated); break;
+        }
+        var wasActive = from is FlowSessionStatus.Open;
+        var isActive = to is FlowSessionStatus.Open;
+        if (wasActive != isActive)
+        {
+            counters.Add(Counter.Active, isActive ? 1 : -1);
+        }
+    }
+
+    /// <summary>
+    /// A step served by a session: the screens it reached for the first time (<see langword="null"/> when none),
+    /// and its move from one screen to another.
+    /// </summary>
+    public void RecordStep(string flow, string? firstReached, string? secondReached, string? movedFrom, string? movedTo)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+        var counters = For(flow);
+        counters.Increment(Counter.Steps);
+        if (firstReached is not null)
+        {
+            counters.Add(FlowCounterNames.ReachedPrefix + firstReached, 1);
+        }
+        if (secondReached is not null)
+        {
+            counters.Add(FlowCounterNames.ReachedPrefix + secondReached, 1);
+        }
+        if (movedFrom != movedTo)
+        {
+            if (movedFrom is not null)
+            {
+                counters.Add(FlowCounterNames.AtPrefix + movedFrom, -1);
+            }
+            if (movedTo is not null)
+            {
+                counters.Add(FlowCounterNames.AtPrefix + movedTo, 1);
+            }
+        }
+    }
+
+    /// <summary>A session that moved, for the dashboard's recent sessions.</summary>
+    public void RecordSession(RecentSession session)
+    {
+        if (Enabled && _sessions.Count < MaxPending)
+        {
+            _sessions.Enqueue(session);
+        }
+    }
+
+    /// <summary>Every flow's cumulative counts now.</summary>
+    public FlowCounterSnapshot[] Snapshot() => [.. _flows.Values.Select(f => f.Snapshot())];
+
+    /// <summary>The alerts and sessions recorded since the last call.</summary>
+    public (FlowAlert[] Alerts, RecentSession[] Sessions) DrainEvents() => (Drain(_alerts), Drain(_sessions));
+
+    private static T[] Drain<T>(ConcurrentQueue<T> queue)
+    {
+        var items = new List<T>();
+        while (items.Count < MaxPending && queue.TryDequeue(out var item))
+        {
+            items.Add(item);
+        }
+        return [.. items];
+    }
+
+    private FlowCounters For(string flow) =>
+        _flows.TryGetValue(flow, out var counters) ? counters
+        : _flows.Count >= MaxFlows ? _flows.GetOrAdd("(other)", static name => new FlowCounters(name))
+        : _flows.GetOrAdd(flow, static name => new FlowCounters(name));
+
+    private enum Counter
+    {
+        Issued, Opened, Completed, Expired, Invalidated, Active, Steps, Requests, Errors,
+        Status2xx, Status421, Status427, Status432, Status4xx, Status5xx,
+    }
+
+    private static readonly string[] CounterNames =
+    [
+        FlowCounterNames.Issued, FlowCounterNames.Opened, FlowCounterNames.Completed, FlowCounterNames.Expired,
+        FlowCounterNames.Invalidated, FlowCounterNames.Active, FlowCounterNames.Steps, FlowCounterNames.Requests,
+        FlowCounterNames.Errors, FlowCounterNames.Status2xx, FlowCounterNames.Status421, FlowCounterNames.Status427,
+        FlowCounterNames.Status432, FlowCounterNames.Status4xx, FlowCounterNames.Status5xx,
+    ];
+
+    private sealed class FlowCounters(string flow)
+    {
+        private readonly long[] _counts = new long[CounterNames.Length];
+        private readonly ConcurrentDictionary<string, StrongBox<long>> _keyed = new(StringComparer.Ordinal);
+
+        public long[] Latency { get; } = new long[LatencyHistogram.Buckets];
+
+        public void Increment(Counter counter) => Interlocked.Increment(ref _counts[(int)counter]);
+
+        public void Add(Counter counter, long value) => Interlocked.Add(ref _counts[(int)counter], value);
+
+        public void Add(string key, long value)
+        {
+            if (!_keyed.TryGetValue(key, out var box))
+            {
+                if (_keyed.Count >= MaxKeysPerFlow)
+                {
+                    return;
+                }
+                box = _keyed.GetOrAdd(key, static _ => new StrongBox<long>());
+            }
+            Interlocked.Add(ref box.Value, value);
+        }
+
+        public FlowCounterSnapshot Snapshot()
+        {
+            var counters = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var i = 0; i < _counts.Length; i++)
+            {
+                if (Volatile.Read(ref _counts[i]) is var value and not 0)
+                {
+                    counters[CounterNames[i]] = value;
+                }
+            }
+            foreach (var (key, box) in _keyed)
+            {
+                counters[key] = Volatile.Read(ref box.Value);
+            }
+            var latency = new long[Latency.Length];
+            for (var i = 0; i < latency.Length; i++)
+            {
+                latency[i] = Volatile.Read(ref Latency[i]);
+            }
+            return new FlowCounterSnapshot(flow, counters, latency);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Backend.Flows.Endpoint;
+using Backend.Grains.Dashboard;
+
+namespace Backend.Grains.Tests.Dashboard;
+
+/// <summary>The dashboard's aggregation over a real two-silo cluster: nodes' cumulative reports summed, once each.</summary>
+public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixture<MemoryGrainCluster>
+{
+    private readonly string _flow = $"flow-{Guid.NewGuid():N}"[..13];
+    private readonly DateTimeOffset _started = cluster.Time.Now;
+
+    private IFlowStatsGrain Stats => cluster.Grains.GetGrain<IFlowStatsGrain>(IFlowStatsGrain.Key);
+
+    private NodeStatsReport Report(string node, long sequence, Dictionary<string, long> counters, long[]? latency = null) =>
+        new(node, "api", _started, sequence, [new FlowCounterSnapshot(_flow, counters, latency ?? [])], [], []);
+
+    private async Task<FlowOverview> FlowAsync() => (await Stats.Overview()).Flows.Single(f => f.Flow == _flow);
+
+    [Fact]
+    public async Task TotalsAddUpOverNodesAndALateOrRepeatedReportCountsOnce()
+    {
+        await Stats.Report(Report("a", 1, new() { ["issued"] = 3, ["steps"] = 5, ["reached:ONE"] = 3, ["at:ONE"] = 2 }));
+        await Stats.Report(Report("b", 1, new() { ["issued"] = 4, ["steps"] = 1, ["reached:ONE"] = 1, ["at:ONE"] = -1 }));
+        await Stats.Report(Report("a", 2, new() { ["issued"] = 5, ["steps"] = 9, ["reached:ONE"] = 3, ["at:ONE"] = 2 }));
+        await Stats.Report(Report("a", 2, new() { ["issued"] = 99 }));
+        await Stats.Report(Report("a", 1, new() { ["issued"] = 99 }));
+
+        var flow = await FlowAsync();
+
+        Assert.Equal((9L, 10L), (flow.Issued, flow.Steps));
+        var screen = Assert.Single(flow.Funnel);
+        Assert.Equal(("ONE", 4L, 1L), (screen.Screen, screen.Reached, screen.At));
+    }
+
+    [Fact]
+    public async Task WindowsMarkMetasThresholdsWhenCrossed()
+    {
+        var latency = new long[LatencyHistogram.Buckets];
+        latency[LatencyHistogram.BucketOf(20_000)] = 80;
+        latency[LatencyHistogram.BucketOf(2_000_000)] = 20;
+        await Stats.Report(Report("c", 1, new() { ["requests"] = 100, ["errors"] = 6 }, latency));
+
+        var window = (await FlowAsync()).Windows.Single(w => w.Minutes == 5);
+
+        Assert.Equal(100, window.Requests);
+        Assert.InRange(window.P50Ms, 17.5, 22.5);
+        Assert.InRange(window.P90Ms, 1750, 2250);
+        Assert.Equal(0.06, window.ErrorRate, 3);
+        Assert.True(window.LatencyAlert);
+        Assert.True(window.ErrorRateAlert);
+    }
+
+    [Fact]
+    public async Task ANodeFirstSeenLongAfterItStartedCountsInTheTotalsButNotAsRecentTraffic()
+    {
+        var old = new NodeStatsReport("d", "api", cluster.Time.Now.AddHours(-1), 500,
+            [new FlowCounterSnapshot(_flow, new() { ["requests"] = 1000, ["steps"] = 900, ["status:2xx"] = 1000 }, [])], [], []);
+        await Stats.Report(old);
+        await Stats.Report(old with
+        {
+            Sequence = 501,
+            Flows = [new FlowCounterSnapshot(_flow, new() { ["requests"] = 1010, ["steps"] = 905, ["status:2xx"] = 1010 }, [])],
+        });
+
+        var flow = await FlowAsync();
+
+        Assert.Equal((905L, 1010L), (flow.Steps, flow.Statuses["2xx"]));
+        Assert.Equal(10, flow.Windows.Single(w => w.Minutes == 5).Requests);
+    }
+
+    [Fact]
+    public async Task SessionsOnBothSilosAddUpInTheFigures()
+    {
+        const int sessions = 12;
+        for (var i = 0; i < sessions; i++)
+        {
+            var token = $"{_flow}-{i}";
+            var session = cluster.Grains.GetFlowSession(token);
+            await session.Issue(new FlowSessionIssue("echo", "15550001111", TimeSpan.Zero));
+            await session.Handle(new FlowStep("echo", new DataExchangeRequest("3.0", FlowRequestAction.Init, null, [], token, null)), default);
+            if (i % 3 == 0)
+            {
+                await session.Invalidate("test");
+            }
+        }
+        var silos = cluster.Cluster.Silos.Count;
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        FlowOverview? echo;
+        do
+        {
+            await Task.Delay(200);
+            echo = (await Stats.Overview()).Flows.FirstOrDefault(f => f.Flow == "echo");
+        }
+        while ((echo is null || echo.Issued < sessions || echo.Invalidated < 4) && DateTime.UtcNow < deadline);
+
+        Assert.Equal(2, silos);
+        Assert.NotNull(echo);
+        Assert.Equal((12L, 12L, 4L, 8L), (echo.Issued, echo.Opened, echo.Invalidated, echo.Active));
+        Assert.Equal(12L, Assert.Single(echo.Funnel, s => s.Screen == "ONLY").Reached);
+        Assert.Equal(2, (await Stats.Overview()).Nodes.Count(n => n.Kind == "silo"));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(150)]
+    [InlineData(999)]
+    [InlineData(1_000_000)]
+    [InlineData(7_300_000)]
+    public void APercentileIsWithinABucketOfTheLatency(long microseconds)
+    {
+        var counts = new long[LatencyHistogram.Buckets];
+        counts[LatencyHistogram.BucketOf(microseconds)] = 10;
+
+        var p50 = LatencyHistogram.Percentile(counts, 0.5) * 1000;
+
+        Assert.InRange(p50, microseconds * 0.87, microseconds * 1.13 + 1);
+    }
+}
