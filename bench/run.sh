@@ -2,7 +2,7 @@
 # The product's benchmark (issue 7): builds Release, starts PostgreSQL and the Api on 127.0.0.1, runs flows-load
 # against it, and regenerates bench/README.md and bench/results/*.json. Bounded in time; cleans up on any exit.
 #   bash bench/run.sh                 the bench (about 5 minutes; at most BENCH_TIMEOUT seconds, default 720)
-#   bash bench/run.sh --clustered     only the co-hosted and clustered step runs (about 2 minutes; README untouched)
+#   bash bench/run.sh --clustered     only the co-hosted and clustered step runs (about 4 minutes; README untouched)
 #   bash bench/run.sh --dashboard     only the dashboard's cost: steps with and without Dashboard:Enabled (about 2 minutes;
 #                                     bench/results/dashboard-cost.json, README untouched)
 #   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
