@@ -38,7 +38,15 @@ public static class FaultJourneys
 {
     public const string Password = "S3cret-pass1";
 
-    public static async Task<FaultReport> RunAsync(ProductApi api, string connectionString, string fault, int journeys, Func<Task> inject, TimeSpan limit)
+    /// <param name="api">The product.</param>
+    /// <param name="connectionString">Its database.</param>
+    /// <param name="fault">What is injected, for the report.</param>
+    /// <param name="journeys">How many journeys.</param>
+    /// <param name="inject">Runs alongside the journeys: injects the fault and lifts it.</param>
+    /// <param name="limit">How long journeys may retry.</param>
+    /// <param name="before">Runs once the sessions are issued and before the first journey (a fault already in place when they start).</param>
+    public static async Task<FaultReport> RunAsync(ProductApi api, string connectionString, string fault, int journeys, Func<Task> inject, TimeSpan limit,
+        Func<Task>? before = null)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var signedUp = new ConcurrentBag<string>();
@@ -46,6 +54,10 @@ public static class FaultJourneys
         var statuses = new ConcurrentDictionary<int, int>();
         var unexpected = new ConcurrentQueue<string>();
         var tokens = await Task.WhenAll(Enumerable.Range(0, journeys).Select(_ => api.IssueAsync()));
+        if (before is not null)
+        {
+            await before();
+        }
         var clock = Stopwatch.StartNew();
         var injected = Task.Run(inject);
 
