@@ -92,8 +92,9 @@ public sealed class PersonalDataProtector
     /// <summary>An email as it may be shown and stored in clear: its first character and its domain (<c>a***@example.com</c>).</summary>
     public static string Mask(string email)
     {
-        var at = (email ?? "").Trim().LastIndexOf('@');
-        return at <= 0 ? "***" : email!.Trim()[0] + "***" + email.Trim()[at..];
+        var trimmed = (email ?? "").Trim();
+        var at = trimmed.LastIndexOf('@');
+        return at <= 0 ? "***" : trimmed[0] + "***" + trimmed[at..];
     }
 
     // Names the key a value was sealed with, without revealing it: 8 hex digits of its SHA-256.

@@ -24,6 +24,9 @@ public sealed record FaultReport(
     /// <summary>The emails whose sign-up was acknowledged (they log in with <see cref="FaultJourneys.Password"/>).</summary>
     public IReadOnlyList<string> AcknowledgedEmails { get; init; } = [];
 
+    /// <summary>The flow tokens whose completion was acknowledged.</summary>
+    public IReadOnlyList<string> CompletedTokens { get; init; } = [];
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Fault}: {Journeys} journeys in {Elapsed.TotalSeconds:0.0} s; statuses {string.Join(", ", Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; " +
         $"acknowledged {AcknowledgedSignUps} sign-ups and {AcknowledgedCompletions} completions; lost {Lost}, duplicated {Duplicated}, unexpected answers {Unexpected.Count}");
@@ -130,6 +133,7 @@ public static class FaultJourneys
         return new FaultReport(fault, journeys, statuses.ToDictionary(), signedUp.Count, completed.Count, lost, duplicated, [.. unexpected], elapsed)
         {
             AcknowledgedEmails = [.. signedUp],
+            CompletedTokens = [.. completed],
         };
     }
 
