@@ -62,7 +62,24 @@ public sealed record ScenarioResult(
     double? SiloCores = null)
 {
     /// <summary>CPU of every server process (Api, silo, PostgreSQL) per HTTP request, in µs.</summary>
-    public double ServerCpuPerRequestUs => RequestsPerSecond > 0 ? (ApiCores + (SiloCores ?? 0) + (PostgresCores ?? 0)) / RequestsPerSecond * 1e6 : 0;
+    public double ServerCpuPerRequestUs => PerRequestUs(ApiCores + (SiloCores ?? 0) + (PostgresCores ?? 0));
+
+    /// <summary>CPU of the Api process per HTTP request, in µs.</summary>
+    public double ApiCpuPerRequestUs => PerRequestUs(ApiCores);
+
+    /// <summary>CPU of the silo process per HTTP request (clustered topology), in µs.</summary>
+    public double? SiloCpuPerRequestUs => SiloCores is { } cores ? PerRequestUs(cores) : null;
+
+    /// <summary>CPU of PostgreSQL per HTTP request, in µs.</summary>
+    public double? PostgresCpuPerRequestUs => PostgresCores is { } cores ? PerRequestUs(cores) : null;
+
+    /// <summary>
+    /// DESIGN §7's efficiency: the CPU of one RSA decryption (<paramref name="rsaCpuUs"/>, the ceiling of the same run)
+    /// over the server's CPU per request. 100 % would mean the request costs nothing but its decryption.
+    /// </summary>
+    public double? Efficiency(double rsaCpuUs) => ServerCpuPerRequestUs > 0 && rsaCpuUs > 0 ? rsaCpuUs / ServerCpuPerRequestUs : null;
+
+    private double PerRequestUs(double cores) => RequestsPerSecond > 0 ? cores / RequestsPerSecond * 1e6 : 0;
 }
 
 /// <summary>A whole bench run: machine, ceilings, scenarios.</summary>

@@ -3,11 +3,15 @@ using System.Security.Cryptography;
 
 namespace Backend.Product.Bench;
 
-/// <summary>A ceiling: operations per second with every core, the median of a few rounds.</summary>
+/// <summary>A ceiling: operations per second with every core, the median of a few rounds, and the CPU each took.</summary>
 /// <param name="PerSecond">The median rate.</param>
 /// <param name="Rounds">Each round's rate.</param>
 /// <param name="Threads">Threads used (the machine's cores).</param>
-public sealed record Ceiling(double PerSecond, IReadOnlyList<double> Rounds, int Threads);
+/// <param name="CpuPerOperationUs">
+/// CPU time of this process per operation (µs), the median of the rounds: what one operation costs whatever else the
+/// machine runs, unlike the rate, which falls when other work takes cores. Efficiency figures divide by it.
+/// </param>
+public sealed record Ceiling(double PerSecond, IReadOnlyList<double> Rounds, int Threads, double CpuPerOperationUs);
 
 /// <summary>
 /// The two CPU ceilings of the product, measured on this machine while the Api is idle: RSA-2048 OAEP-SHA256
@@ -56,9 +60,13 @@ public static class Ceilings
     {
         var threads = Environment.ProcessorCount;
         var rates = new List<double>();
+        var cpuPerOperation = new List<double>();
+        using var self = Process.GetCurrentProcess();
         for (var r = -1; r < rounds; r++)
         {
             var counts = new long[threads];
+            self.Refresh();
+            var cpuBefore = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var limit = r < 0 ? TimeSpan.FromSeconds(Math.Min(1, round.TotalSeconds)) : round;
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
@@ -75,11 +83,15 @@ public static class Ceilings
                     counts[t] = n;
                 }
             });
+            var elapsed = clock.Elapsed;
+            self.Refresh();
+            var cpu = self.TotalProcessorTime - cpuBefore;
             if (r >= 0)
             {
-                rates.Add(counts.Sum() / clock.Elapsed.TotalSeconds);
+                rates.Add(counts.Sum() / elapsed.TotalSeconds);
+                cpuPerOperation.Add(cpu.TotalMicroseconds / Math.Max(1, counts.Sum()));
             }
         }
-        return new Ceiling(rates.Order().ElementAt(rates.Count / 2), rates, threads);
+        return new Ceiling(rates.Order().ElementAt(rates.Count / 2), rates, threads, Math.Round(cpuPerOperation.Order().ElementAt(cpuPerOperation.Count / 2), 1));
     }
 }

@@ -51,9 +51,13 @@ public sealed record CpuSnapshot(long At, TimeSpan MachineBusy, TimeSpan Api, Ti
         }
     }
 
+    /// <summary>
+    /// CPU of <paramref name="root"/> and its children: its own, its live children's, and (fields 16 and 17) that of the
+    /// children it has reaped, so a connection's backend that exits between two snapshots is still counted.
+    /// </summary>
     private static TimeSpan TreeTime(int root)
     {
-        var total = ProcessTime(root);
+        var total = Stat(root) is { } own ? Ticks(own[11]) + Ticks(own[12]) + Ticks(own[13]) + Ticks(own[14]) : TimeSpan.Zero;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)

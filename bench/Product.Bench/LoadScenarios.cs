@@ -31,7 +31,7 @@ public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string ap
 
     /// <summary>Runs one load and measures the Api around it.</summary>
     public async Task<(LoadReport Report, ScenarioResult Result)> RunAsync(
-        string id, string title, LoadOptions options, string? ceilingName, double? ceiling, Func<LoadReport, double?, IReadOnlyList<TargetCheck>> targets)
+        string id, string title, LoadOptions options, string? ceilingName, double? ceiling, Func<LoadReport, ScenarioResult, IReadOnlyList<TargetCheck>> targets)
     {
         Console.Error.WriteLine($"== {id}: {title}");
         api.ResetPeakMemory();
@@ -69,8 +69,9 @@ public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string ap
             Math.Round(api.PeakRssMb, 1),
             MachineInfo.LoadAverage(),
             report.Passed && serverErrors == 0,
-            targets(report, ratio),
+            [],
             cpu.Silo);
+        result = result with { Targets = targets(report, result) };
         ReportPrinter.Print(report, Console.Error);
         Console.Error.WriteLine($"   Api: {result.ApiCores:0.00} cores (silo {result.SiloCores:0.00}, Postgres {result.PostgresCores:0.00}, machine {result.MachineCores:0.00}), peak RSS {result.ApiPeakRssMb:0} MB; ratio {(ratio is null ? "-" : ratio.Value.ToString("P1"))}; load average {result.LoadAverage}");
         Console.Error.WriteLine($"   server CPU per request: {result.ServerCpuPerRequestUs:0} µs");

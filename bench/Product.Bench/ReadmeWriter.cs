@@ -70,7 +70,7 @@ internal static class ReadmeWriter
 
         text.AppendLine("## Ceilings (measured in this run, Api idle, all cores)").AppendLine();
         text.AppendLine("| Ceiling | Per second | Rounds |").AppendLine("|---|---:|---|");
-        text.AppendLine(c, $"| RSA-2048 OAEP-SHA256 decryption (one per request; {s.Rsa.Threads / s.Rsa.PerSecond * 1e6:0} µs of CPU each) | {s.Rsa.PerSecond:N0} | {string.Join(", ", s.Rsa.Rounds.Select(r => r.ToString("N0", c)))} |");
+        text.AppendLine(c, $"| RSA-2048 OAEP-SHA256 decryption (one per request; **{RsaCpuUs(s):0} µs of CPU each**) | {s.Rsa.PerSecond:N0} | {string.Join(", ", s.Rsa.Rounds.Select(r => r.ToString("N0", c)))} |");
         text.AppendLine(c, $"| PBKDF2-SHA256, {s.PasswordIterations.ToString("N0", c)} iterations (two per journey) | {s.Pbkdf2.PerSecond:N1} | {string.Join(", ", s.Pbkdf2.Rounds.Select(r => r.ToString("N1", c)))} |");
         text.AppendLine(c, $"| Sign-up journeys (PBKDF2 ÷ 2) | {s.Pbkdf2.PerSecond / 2:N1} | |");
         text.AppendLine();
@@ -84,6 +84,19 @@ internal static class ReadmeWriter
                 text.AppendLine(c, $"| {run.Id} | {target.What} | {target.Required} | {target.Measured} | {(target.Met ? "yes" : "**no**")} |");
             }
             text.AppendLine(c, $"| {run.Id} | verification failures / 5xx | 0 / 0 | {run.Failures} / {run.ServerErrors} | {(run.Passed ? "yes" : "**no**")} |");
+        }
+        text.AppendLine();
+
+        text.AppendLine("## CPU per request, per server process").AppendLine();
+        text.AppendLine(string.Create(c, $"CPU time of each server process over the measured period divided by the HTTP requests answered; *efficiency* = the CPU of one ") +
+            string.Create(c, $"RSA decryption in this run's ceiling ({RsaCpuUs(s):0} µs) ÷ the server's CPU per request (DESIGN §7): the share of the server's work that is ") +
+            "the decryption Meta's protocol imposes.").AppendLine();
+        text.AppendLine("| Run | Requests/s | Api | Silo | PostgreSQL | Server | Efficiency |").AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var run in s.Scenarios)
+        {
+            string Us(double? value) => value is { } v ? v.ToString("N0", c) + " µs" : "-";
+            var efficiency = run.Efficiency(RsaCpuUs(s)) is { } e ? (e * 100).ToString("0.0", c) + " %" : "-";
+            text.AppendLine(c, $"| {run.Id} | {run.RequestsPerSecond:N1} | {Us(run.ApiCpuPerRequestUs)} | {Us(run.SiloCpuPerRequestUs)} | {Us(run.PostgresCpuPerRequestUs)} | {Us(run.ServerCpuPerRequestUs)} | {efficiency} |");
         }
         text.AppendLine();
 
@@ -104,6 +117,9 @@ internal static class ReadmeWriter
             WriteRun(text, run, resultsFolder);
         }
     }
+
+    // Runs recorded before the ceiling carried its CPU time fall back to cores ÷ rate (an over-estimate on a busy machine).
+    private static double RsaCpuUs(BenchSummary s) => s.Rsa.CpuPerOperationUs > 0 ? s.Rsa.CpuPerOperationUs : s.Rsa.Threads / s.Rsa.PerSecond * 1e6;
 
     private static void WriteRun(StringBuilder text, ScenarioResult run, string resultsFolder)
     {
