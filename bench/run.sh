@@ -6,6 +6,8 @@
 #   bash bench/run.sh --dashboard     only the dashboard's cost: steps with and without Dashboard:Enabled (about 2 minutes;
 #                                     bench/results/dashboard-cost.json, README untouched)
 #   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
+#   bash bench/run.sh --compare REV   before/after in one sitting: REV's Api (built in a temporary worktree) against this
+#                                     tree's, ping and step alternated (about 6 minutes; results in a temporary folder)
 # BACKEND_TEST_POSTGRES=<connection string> uses that server instead of a throwaway cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +24,13 @@ elif [[ "${1:-}" == "--dashboard" ]]; then
   mode=(--dashboard-cost --results bench/results)
   command="bash bench/run.sh --dashboard"
   limit="${BENCH_TIMEOUT:-720}"
+elif [[ "${1:-}" == "--compare" ]]; then
+  baseline_rev="${2:-}"
+  [[ -n "$baseline_rev" ]] && git rev-parse --verify --quiet "$baseline_rev^{commit}" >/dev/null \
+    || { echo "usage: bash bench/run.sh --compare <git revision>" >&2; exit 2; }
+  mode=(--baseline-name "$(git rev-parse --short "$baseline_rev")")
+  command="bash bench/run.sh --compare $baseline_rev"
+  limit="${BENCH_TIMEOUT:-900}"
 elif [[ "${1:-}" == "--soak" ]]; then
   minutes="${2:-10}"
   [[ "$minutes" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "usage: bash bench/run.sh [--soak [minutes]]" >&2; exit 2; }
@@ -29,7 +38,7 @@ elif [[ "${1:-}" == "--soak" ]]; then
   command="bash bench/run.sh --soak $minutes"
   limit=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 + 300 }')
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash bench/run.sh [--clustered | --dashboard | --soak [minutes]]" >&2
+  echo "usage: bash bench/run.sh [--clustered | --dashboard | --compare REV | --soak [minutes]]" >&2
   exit 2
 else
   limit="${BENCH_TIMEOUT:-720}"
@@ -38,7 +47,7 @@ started=$(date +%s)
 
 work=$(mktemp -d -t product-bench-run-XXXXXX)
 # A study of the clustered topology keeps its results out of bench/results, which the README is generated from.
-[[ "${mode[0]}" == "--clustered-only" ]] && mode+=(--results "$work/results")
+[[ "${mode[0]}" == "--clustered-only" || -n "${baseline_rev:-}" ]] && mode+=(--results "$work/results")
 pid_file="$work/api.pid"
 cleanup() {
   # The bench kills the Api itself; this is the backstop if the bench was killed first. Postgres is stopped by
@@ -46,6 +55,7 @@ cleanup() {
   for file in "$work"/*.pid; do
     [[ -s "$file" ]] && kill -9 "$(cat "$file")" 2>/dev/null || true
   done
+  [[ -d "$work/baseline" ]] && git worktree remove --force "$work/baseline" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,6 +67,15 @@ timeout 300 dotnet build src/Api -c Release -nologo -v quiet >>"$work/build.log"
   || { cat "$work/build.log" >&2; exit 1; }
 timeout 300 dotnet build src/Silo -c Release -nologo -v quiet >>"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
+
+if [[ -n "${baseline_rev:-}" ]]; then
+  echo "building the baseline $baseline_rev..." >&2
+  git worktree add --detach --quiet "$work/baseline" "$baseline_rev"
+  timeout 300 dotnet build "$work/baseline/src/Api" -c Release -nologo -v quiet >>"$work/build.log" 2>&1 \
+    || { cat "$work/build.log" >&2; exit 1; }
+  mode+=(--baseline-api "$work/baseline/src/Api/bin/Release/net10.0/Backend.Api.dll")
+  echo "results: $work/results (removed at the end; the figures are printed)" >&2
+fi
 
 remaining=$(( limit - ($(date +%s) - started) ))
 (( remaining > 60 )) || { echo "no time left after the build" >&2; exit 1; }

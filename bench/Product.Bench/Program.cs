@@ -95,7 +95,25 @@ try
     Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
     var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
 
-    if (options.DashboardCost)
+    if (options.BaselineApi is { } baselineDll)
+    {
+        // The baseline build on a database of its own: an older schema must not meet a newer one.
+        await using var baselineDatabase = await server.CreateDatabaseAsync("bench_baseline");
+        var baselineSettings = new Dictionary<string, string>(settings)
+        {
+            ["Cluster__ConnectionString"] = baselineDatabase.ConnectionString,
+            ["Cluster__ServiceId"] = "bench-baseline",
+            ["Cluster__SiloPort"] = "0",
+            ["Cluster__GatewayPort"] = "-1",
+        };
+        var baselinePid = options.PidFile is { } pidFile ? Path.Combine(Path.GetDirectoryName(pidFile)!, "api-baseline.pid") : null;
+        using var baseline = await ApiProcess.StartAsync(baselineDll, baselineSettings, Path.Combine(keyFolder.FullName, "api-baseline.log"), baselinePid);
+        var figure = await Compare.RunAsync(scenarios,
+            new LoadScenarios(baseline, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster), options.BaselineName ?? baselineDll, options);
+        ResultsFiles.Write(Path.Combine(options.ResultsFolder, "compare.json"), figure);
+        exitCode = figure.Runs.All(r => r.Passed) ? 0 : 1;
+    }
+    else if (options.DashboardCost)
     {
         // A second Api, identical but for Dashboard:Enabled=false (its own silo ports and service id).
         var disabledSettings = new Dictionary<string, string>(settings)
@@ -195,8 +213,10 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="WorkFolder">Where the key pair and the Api's log go (removed by the caller); a temporary folder when null.</param>
 /// <param name="ClusteredOnly">Only the co-hosted and clustered step runs (to study the clustered topology); no README.</param>
 /// <param name="DashboardCost">Only the dashboard's cost: steps with and without its collection (results/dashboard-cost.json); no README.</param>
+/// <param name="BaselineApi">Only a before/after comparison: this other build's Backend.Api.dll against the current one (compare.json); no README.</param>
+/// <param name="BaselineName">How the baseline is named in the output (its commit).</param>
 internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder,
-    bool ClusteredOnly, bool DashboardCost)
+    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -216,7 +236,9 @@ internal sealed record BenchArguments(string ApiDll, string? SiloDll, string Res
             Value("--scale") is { } scale ? Number(scale) : 1,
             Value("--work"),
             args.Contains("--clustered-only"),
-            args.Contains("--dashboard-cost"));
+            args.Contains("--dashboard-cost"),
+            Value("--baseline-api"),
+            Value("--baseline-name"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>
