@@ -6,6 +6,7 @@
 #   bash bench/run.sh --dashboard     only the dashboard's cost: steps with and without Dashboard:Enabled (about 2 minutes;
 #                                     bench/results/dashboard-cost.json, README untouched)
 #   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
+#   bash bench/run.sh --memory        only the memory of 100,000 idle session activations (about 2 minutes; printed)
 #   bash bench/run.sh --compare REV   before/after in one sitting: REV's Api (built in a temporary worktree) against this
 #                                     tree's, ping and step alternated (about 6 minutes; results in a temporary folder)
 # BACKEND_TEST_POSTGRES=<connection string> uses that server instead of a throwaway cluster.
@@ -24,6 +25,11 @@ elif [[ "${1:-}" == "--dashboard" ]]; then
   mode=(--dashboard-cost --results bench/results)
   command="bash bench/run.sh --dashboard"
   limit="${BENCH_TIMEOUT:-720}"
+elif [[ "${1:-}" == "--memory" ]]; then
+  # Only the memory of 100,000 idle sessions (a silo in the bench process); prints the figures.
+  mode=(--memory-only)
+  command="bash bench/run.sh --memory"
+  limit="${BENCH_TIMEOUT:-600}"
 elif [[ "${1:-}" == "--compare" ]]; then
   baseline_rev="${2:-}"
   [[ -n "$baseline_rev" ]] && git rev-parse --verify --quiet "$baseline_rev^{commit}" >/dev/null \
@@ -38,7 +44,7 @@ elif [[ "${1:-}" == "--soak" ]]; then
   command="bash bench/run.sh --soak $minutes"
   limit=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 + 300 }')
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash bench/run.sh [--clustered | --dashboard | --compare REV | --soak [minutes]]" >&2
+  echo "usage: bash bench/run.sh [--clustered | --dashboard | --memory | --compare REV | --soak [minutes]]" >&2
   exit 2
 else
   limit="${BENCH_TIMEOUT:-720}"
@@ -47,7 +53,7 @@ started=$(date +%s)
 
 work=$(mktemp -d -t product-bench-run-XXXXXX)
 # A study of the clustered topology keeps its results out of bench/results, which the README is generated from.
-[[ "${mode[0]}" == "--clustered-only" || -n "${baseline_rev:-}" ]] && mode+=(--results "$work/results")
+[[ "${mode[0]}" == "--clustered-only" || "${mode[0]}" == "--memory-only" || -n "${baseline_rev:-}" ]] && mode+=(--results "$work/results")
 pid_file="$work/api.pid"
 cleanup() {
   # The bench kills the Api itself; this is the backstop if the bench was killed first. Postgres is stopped by

@@ -33,6 +33,7 @@ internal static class Bench
         Console.Error.WriteLine($"   RSA {rsa.PerSecond:0}/s ({rsa.CpuPerOperationUs:0} µs of CPU each), PBKDF2 {pbkdf2.PerSecond:0.0}/s ({journeyCeiling:0.0} journeys/s)");
 
         var results = new List<ScenarioResult>();
+        SessionMemory? memory = null;
         async Task<ScenarioResult> Run(string id, string title, LoadOptions load, string? ceilingName, double? ceiling,
             Func<LoadReport, ScenarioResult, IReadOnlyList<TargetCheck>> targets)
         {
@@ -91,6 +92,7 @@ internal static class Bench
             var before = await StepC32("step-c32-before", "Session step, co-hosted, right before the clustered run, closed loop, 32 users", reference: true);
             results.Add(await RunClusteredAsync(before));
         }
+        memory = await SessionMemoryProbe.RunAsync(connectionString);
         return await SummaryAsync();
 
         // The same step through an Api that is an Orleans client of a separate silo process: every step crosses two
@@ -132,7 +134,7 @@ internal static class Bench
                 .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Id}: {r.Failures} verification failures, {r.ServerErrors} 5xx answers (see results/{r.Id}.json)"))
                 .ToList();
             return new BenchSummary(startedAt, DateTimeOffset.UtcNow, options.Command, machine, postgres, BenchArguments.PasswordIterations,
-                rsa, pbkdf2, loadAtStart, results, await StoredStateAsync(connectionString), problems.Count == 0, problems);
+                rsa, pbkdf2, loadAtStart, results, await StoredStateAsync(connectionString), problems.Count == 0, problems, memory);
         }
     }
 

@@ -96,6 +96,7 @@ public sealed record ScenarioResult(
 /// <param name="StoredState">What the runs left in <c>grain_state</c>, per grain type: rows and stored payload size.</param>
 /// <param name="Passed">Every run passed (no failure, no 5xx).</param>
 /// <param name="Problems">What made the run fail, if anything.</param>
+/// <param name="Memory">Memory per idle session activation and for 100,000 live sessions.</param>
 public sealed record BenchSummary(
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
@@ -109,7 +110,8 @@ public sealed record BenchSummary(
     IReadOnlyList<ScenarioResult> Scenarios,
     IReadOnlyList<StoredGrainState> StoredState,
     bool Passed,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    SessionMemory? Memory = null);
 
 /// <summary>Rows of one grain type in <c>grain_state</c> at the end of the bench.</summary>
 /// <param name="GrainType">The grain type.</param>

@@ -95,7 +95,11 @@ try
     Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
     var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
 
-    if (options.BaselineApi is { } baselineDll)
+    if (options.MemoryOnly)
+    {
+        ResultsFiles.Write(Path.Combine(options.ResultsFolder, "memory.json"), await SessionMemoryProbe.RunAsync(database.ConnectionString));
+    }
+    else if (options.BaselineApi is { } baselineDll)
     {
         // The baseline build on a database of its own: an older schema must not meet a newer one.
         await using var baselineDatabase = await server.CreateDatabaseAsync("bench_baseline");
@@ -215,8 +219,9 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="DashboardCost">Only the dashboard's cost: steps with and without its collection (results/dashboard-cost.json); no README.</param>
 /// <param name="BaselineApi">Only a before/after comparison: this other build's Backend.Api.dll against the current one (compare.json); no README.</param>
 /// <param name="BaselineName">How the baseline is named in the output (its commit).</param>
+/// <param name="MemoryOnly">Only the memory of idle session activations (memory.json); no README.</param>
 internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder,
-    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName)
+    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName, bool MemoryOnly)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -238,7 +243,8 @@ internal sealed record BenchArguments(string ApiDll, string? SiloDll, string Res
             args.Contains("--clustered-only"),
             args.Contains("--dashboard-cost"),
             Value("--baseline-api"),
-            Value("--baseline-name"));
+            Value("--baseline-name"),
+            args.Contains("--memory-only"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>

@@ -100,6 +100,20 @@ internal static class ReadmeWriter
         }
         text.AppendLine();
 
+        if (s.Memory is { } m)
+        {
+            text.AppendLine("## Memory of live sessions").AppendLine();
+            text.AppendLine(c, $"{m.Sessions:N0} sessions issued in a silo hosted by the bench process (the product's hosting, state in the same PostgreSQL, dashboard off), each left as an idle activation; ");
+            text.AppendLine("the managed heap is read after full compacting collections, before and after (a warm-up of 1,000 sessions first).").AppendLine();
+            text.AppendLine("| Figure | Measured |").AppendLine("|---|---:|");
+            text.AppendLine(c, $"| Memory per idle session activation (managed heap) | **{m.BytesPerSession:N0} B** |");
+            text.AppendLine(c, $"| … measured after the first {m.Sessions / 10:N0} | {m.BytesPerSessionAtTenth:N0} B |");
+            text.AppendLine(c, $"| {m.Sessions:N0} live sessions: managed heap | **{m.HeapGrowthMb:N1} MB** |");
+            text.AppendLine(c, $"| {m.Sessions:N0} live sessions: process RSS growth (the collector's headroom included) | {m.RssGrowthMb:N1} MB |");
+            text.AppendLine(c, $"| Sessions issued per second meanwhile (grain call + database insert each) | {m.IssuedPerSecond:N0} |");
+            text.AppendLine();
+        }
+
         if (s.StoredState.Count > 0)
         {
             text.AppendLine("## Stored state at the end (`grain_state`)").AppendLine();
