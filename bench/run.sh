@@ -6,6 +6,7 @@
 #   bash bench/run.sh --dashboard     only the dashboard's cost: steps with and without Dashboard:Enabled (about 2 minutes;
 #                                     bench/results/dashboard-cost.json, README untouched)
 #   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
+#   bash bench/run.sh --profile ping|step  where the Api's CPU goes (perf, after a warm-up), by library (about 3 minutes)
 #   bash bench/run.sh --memory        only the memory of 100,000 idle session activations (about 2 minutes; printed)
 #   bash bench/run.sh --compare REV   before/after in one sitting: REV's Api (built in a temporary worktree) against this
 #                                     tree's, ping and step alternated (about 6 minutes; results in a temporary folder)
@@ -25,6 +26,12 @@ elif [[ "${1:-}" == "--dashboard" ]]; then
   mode=(--dashboard-cost --results bench/results)
   command="bash bench/run.sh --dashboard"
   limit="${BENCH_TIMEOUT:-720}"
+elif [[ "${1:-}" == "--profile" ]]; then
+  [[ "${2:-}" == "ping" || "${2:-}" == "step" ]] || { echo "usage: bash bench/run.sh --profile ping|step" >&2; exit 2; }
+  command -v perf >/dev/null || { echo "--profile needs Linux perf (apt-get install linux-perf)" >&2; exit 2; }
+  mode=(--profile "$2")
+  command="bash bench/run.sh --profile $2"
+  limit="${BENCH_TIMEOUT:-600}"
 elif [[ "${1:-}" == "--memory" ]]; then
   # Only the memory of 100,000 idle sessions (a silo in the bench process); prints the figures.
   mode=(--memory-only)
@@ -44,7 +51,7 @@ elif [[ "${1:-}" == "--soak" ]]; then
   command="bash bench/run.sh --soak $minutes"
   limit=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 + 300 }')
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash bench/run.sh [--clustered | --dashboard | --memory | --compare REV | --soak [minutes]]" >&2
+  echo "usage: bash bench/run.sh [--clustered | --dashboard | --profile ping|step | --memory | --compare REV | --soak [minutes]]" >&2
   exit 2
 else
   limit="${BENCH_TIMEOUT:-720}"
@@ -53,7 +60,7 @@ started=$(date +%s)
 
 work=$(mktemp -d -t product-bench-run-XXXXXX)
 # A study of the clustered topology keeps its results out of bench/results, which the README is generated from.
-[[ "${mode[0]}" == "--clustered-only" || "${mode[0]}" == "--memory-only" || -n "${baseline_rev:-}" ]] && mode+=(--results "$work/results")
+[[ "${mode[0]}" == "--clustered-only" || "${mode[0]}" == "--memory-only" || "${mode[0]}" == "--profile" || -n "${baseline_rev:-}" ]] && mode+=(--results "$work/results")
 pid_file="$work/api.pid"
 cleanup() {
   # The bench kills the Api itself; this is the backstop if the bench was killed first. Postgres is stopped by

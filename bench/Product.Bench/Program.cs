@@ -56,6 +56,13 @@ try
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
     };
+    if (options.Profile is not null)
+    {
+        foreach (var (name, value) in Profile.ApiEnvironment)
+        {
+            settings[name] = value;
+        }
+    }
     if (options.SoakMinutes is not null)
     {
         // Idle activations (a session and a user per journey) go after a minute instead of 15, so a soak of minutes
@@ -95,7 +102,11 @@ try
     Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
     var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
 
-    if (options.MemoryOnly)
+    if (options.Profile is { } profiled)
+    {
+        exitCode = await Profile.RunAsync(api, scenarios, profiled, keyFolder.FullName, options);
+    }
+    else if (options.MemoryOnly)
     {
         ResultsFiles.Write(Path.Combine(options.ResultsFolder, "memory.json"), await SessionMemoryProbe.RunAsync(database.ConnectionString));
     }
@@ -220,8 +231,9 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="BaselineApi">Only a before/after comparison: this other build's Backend.Api.dll against the current one (compare.json); no README.</param>
 /// <param name="BaselineName">How the baseline is named in the output (its commit).</param>
 /// <param name="MemoryOnly">Only the memory of idle session activations (memory.json); no README.</param>
+/// <param name="Profile">Only a CPU profile of the Api under <c>ping</c> or <c>step</c> (perf), printed by library; no README.</param>
 internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder,
-    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName, bool MemoryOnly)
+    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName, bool MemoryOnly, string? Profile)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -244,7 +256,8 @@ internal sealed record BenchArguments(string ApiDll, string? SiloDll, string Res
             args.Contains("--dashboard-cost"),
             Value("--baseline-api"),
             Value("--baseline-name"),
-            args.Contains("--memory-only"));
+            args.Contains("--memory-only"),
+            Value("--profile"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>
