@@ -94,3 +94,39 @@ internal static class Record
         }
     }
 }
+
+/// <summary>
+/// A concurrent HdrHistogram plus what flows-load's report needs beyond it: the exact min, max and sum (for the
+/// mean), kept with interlocked operations as LatencyHistogram keeps them, so both do the same work per value.
+/// </summary>
+internal sealed class HdrWithExactExtremes
+{
+    private readonly HistogramBase _histogram = Candidates.HdrConcurrent();
+    private long _sum;
+    private long _min = long.MaxValue;
+    private long _max = long.MinValue;
+
+    /// <summary>Records one value in nanoseconds.</summary>
+    public void Record(long value)
+    {
+        _histogram.RecordValue(value);
+        Interlocked.Add(ref _sum, value);
+        long seen;
+        while (value < (seen = Volatile.Read(ref _min)) && Interlocked.CompareExchange(ref _min, value, seen) != seen)
+        {
+        }
+        while (value > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, value, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>Records <paramref name="count"/> values from <paramref name="from"/> (wrapping around).</summary>
+    public void RecordAll(long[] values, int from, int count)
+    {
+        var mask = values.Length - 1;
+        for (var i = 0; i < count; i++)
+        {
+            Record(values[(from + i) & mask]);
+        }
+    }
+}

@@ -51,6 +51,7 @@ Report("LatencyHistogram (interlocked; what flows-load uses)", Time(runs, () => 
 Report("HdrHistogram LongHistogram (3 digits, not thread-safe)", Time(runs, () => { var h = Candidates.Hdr(); return () => Record.Hdr(h, values, 0, SingleValues); }, SingleValues));
 Report("HdrHistogram LongConcurrentHistogram (3 digits)", Time(runs, () => { var h = Candidates.HdrConcurrent(); return () => Record.Hdr(h, values, 0, SingleValues); }, SingleValues));
 Report("HdrHistogram Recorder (3 digits)", Time(runs, () => { var r = Candidates.HdrRecorder(); return () => Record.Recorder(r, values, 0, SingleValues); }, SingleValues));
+Report("LongConcurrentHistogram + exact min/max/sum (the report's needs)", Time(runs, () => { var h = new HdrWithExactExtremes(); return () => h.RecordAll(values, 0, SingleValues); }, SingleValues));
 
 foreach (var threads in new[] { 2, 8 })
 {
@@ -71,6 +72,11 @@ foreach (var threads in new[] { 2, 8 })
     {
         var h = Candidates.HdrConcurrent();
         return () => Parallel(threads, t => Record.Hdr(h, values, t * perThread, perThread));
+    }, all));
+    Report("LongConcurrentHistogram + exact min/max/sum, one shared", Time(runs, () =>
+    {
+        var h = new HdrWithExactExtremes();
+        return () => Parallel(threads, t => h.RecordAll(values, t * perThread, perThread));
     }, all));
     Report("Recorder, one shared", Time(runs, () =>
     {
