@@ -6,6 +6,8 @@
 #   bash bench/run.sh --dashboard     only the dashboard's cost: steps with and without Dashboard:Enabled (about 2 minutes;
 #                                     bench/results/dashboard-cost.json, README untouched)
 #   bash bench/run.sh --soak [min]    a soak at 50 % of the journey peak (default 10 minutes), memory sampled every 10 s
+#   bash bench/run.sh --scaling       the local cluster with 1, 2 and 3 silos, CPU per step (about 6 minutes;
+#                                     bench/results/scaling.json, for docs/capacity.md)
 #   bash bench/run.sh --profile ping|step  where the Api's CPU goes (perf, after a warm-up), by library (about 3 minutes)
 #   bash bench/run.sh --memory        only the memory of 100,000 idle session activations (about 2 minutes; printed)
 #   bash bench/run.sh --compare REV   before/after in one sitting: REV's Api (built in a temporary worktree) against this
@@ -26,6 +28,11 @@ elif [[ "${1:-}" == "--dashboard" ]]; then
   mode=(--dashboard-cost --results bench/results)
   command="bash bench/run.sh --dashboard"
   limit="${BENCH_TIMEOUT:-720}"
+elif [[ "${1:-}" == "--scaling" ]]; then
+  # The local cluster with 1, 2 and 3 silos behind one Api client: CPU per step for docs/capacity.md.
+  mode=(--scaling --results bench/results)
+  command="bash bench/run.sh --scaling"
+  limit="${BENCH_TIMEOUT:-900}"
 elif [[ "${1:-}" == "--profile" ]]; then
   [[ "${2:-}" == "ping" || "${2:-}" == "step" ]] || { echo "usage: bash bench/run.sh --profile ping|step" >&2; exit 2; }
   command -v perf >/dev/null || { echo "--profile needs Linux perf (apt-get install linux-perf)" >&2; exit 2; }
@@ -51,7 +58,7 @@ elif [[ "${1:-}" == "--soak" ]]; then
   command="bash bench/run.sh --soak $minutes"
   limit=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 + 300 }')
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash bench/run.sh [--clustered | --dashboard | --profile ping|step | --memory | --compare REV | --soak [minutes]]" >&2
+  echo "usage: bash bench/run.sh [--clustered | --dashboard | --scaling | --profile ping|step | --memory | --compare REV | --soak [minutes]]" >&2
   exit 2
 else
   limit="${BENCH_TIMEOUT:-720}"

@@ -7,7 +7,7 @@ namespace Backend.Product.Bench;
 /// <param name="Machine">Every process on the machine (from <c>/proc/stat</c>): the bench, the Api, Postgres and other engineers' work.</param>
 /// <param name="Api">The Api process.</param>
 /// <param name="Postgres">The PostgreSQL server of the run (postmaster and its children), when it runs on this machine.</param>
-/// <param name="Silo">The silo process, in the clustered topology (the Api then hosts no grains).</param>
+/// <param name="Silo">The silo processes together, in the clustered topology (the Api then hosts no grains).</param>
 public sealed record CpuUse(double Machine, double Api, double? Postgres, double? Silo);
 
 /// <summary>A moment's CPU counters of the machine, the Api and the bench's PostgreSQL server.</summary>
@@ -15,14 +15,15 @@ public sealed record CpuUse(double Machine, double Api, double? Postgres, double
 /// <param name="MachineBusy">Non-idle time of all cores since boot.</param>
 /// <param name="Api">The Api's CPU time.</param>
 /// <param name="Postgres">The server's CPU time (live processes only), or null.</param>
-/// <param name="Silo">The silo's CPU time in the clustered topology, or null.</param>
+/// <param name="Silo">The silos' CPU time in the clustered topology (all of them together), or null.</param>
 public sealed record CpuSnapshot(long At, TimeSpan MachineBusy, TimeSpan Api, TimeSpan? Postgres, TimeSpan? Silo)
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
     /// <summary>Takes a snapshot; <paramref name="postmaster"/> is the server's process id, if known.</summary>
-    public static CpuSnapshot Take(ApiProcess api, ApiProcess? silo, int? postmaster) =>
-        new(Stopwatch.GetTimestamp(), MachineBusyTime(), api.CpuTime, postmaster is { } pid ? TreeTime(pid) : null, silo?.CpuTime);
+    public static CpuSnapshot Take(ApiProcess api, IReadOnlyList<ApiProcess> silos, int? postmaster) =>
+        new(Stopwatch.GetTimestamp(), MachineBusyTime(), api.CpuTime, postmaster is { } pid ? TreeTime(pid) : null,
+            silos.Count == 0 ? null : silos.Aggregate(TimeSpan.Zero, (sum, silo) => sum + silo.CpuTime));
 
     /// <summary>Cores used from <paramref name="earlier"/> to this snapshot.</summary>
     public CpuUse Since(CpuSnapshot earlier)

@@ -12,8 +12,8 @@ namespace Backend.Product.Bench;
 /// <param name="appSecret">The Api's Meta app secret (signs every request).</param>
 /// <param name="resultsFolder">Where each run's flows-load JSON goes; null to keep none.</param>
 /// <param name="postmaster">The PostgreSQL server's process id when it runs here (its CPU is then reported too).</param>
-/// <param name="silo">The silo process when the Api is an Orleans client of it (its CPU is then reported too).</param>
-public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string appSecret, string? resultsFolder, int? postmaster, ApiProcess? silo = null)
+/// <param name="silos">The silo processes when the Api is an Orleans client of a cluster (their CPU is then reported too).</param>
+public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string appSecret, string? resultsFolder, int? postmaster, IReadOnlyList<ApiProcess>? silos = null)
 {
     /// <summary>Options for a run of <paramref name="mode"/>; closed loop unless <paramref name="rate"/> is given.</summary>
     public LoadOptions Options(LoadMode mode, int concurrency, double? rate, TimeSpan warmup, TimeSpan duration) => new()
@@ -36,10 +36,10 @@ public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string ap
         Console.Error.WriteLine($"== {id}: {title}");
         api.ResetPeakMemory();
         // CPU over the measured period: counters taken when the warm-up ends and when the run ends.
-        var atMeasureStart = Task.Delay(options.Warmup).ContinueWith(_ => CpuSnapshot.Take(api, silo, postmaster), TaskScheduler.Default);
+        var atMeasureStart = Task.Delay(options.Warmup).ContinueWith(_ => CpuSnapshot.Take(api, silos ?? [], postmaster), TaskScheduler.Default);
         var report = await new LoadRunner(options, Console.Error).RunAsync();
-        var cpu = CpuSnapshot.Take(api, silo, postmaster).Since(await atMeasureStart);
-        if (resultsFolder is not null)
+        var cpu = CpuSnapshot.Take(api, silos ?? [], postmaster).Since(await atMeasureStart);
+        if (resultsFolder is not null && !id.StartsWith("warmup", StringComparison.Ordinal)) // warm-ups are thrown away
         {
             await File.WriteAllTextAsync(Path.Combine(resultsFolder, id + ".json"), report.ToJson() + "\n");
         }

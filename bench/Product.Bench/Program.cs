@@ -72,37 +72,49 @@ try
 
     using var api = await ApiProcess.StartAsync(options.ApiDll, settings, Path.Combine(keyFolder.FullName, "api.log"), options.PidFile);
 
-    // The clustered topology: a silo process with membership and state in the same database, and a second Api as
-    // its Orleans client (a service id of their own, so they share nothing with the co-hosted Api).
-    async Task<ClusteredTopology> StartClusteredAsync()
+    // The clustered topology: silo processes with membership and state in the same database, and a second Api as
+    // their Orleans client (a service id of their own, so they share nothing with the co-hosted Api). Each call
+    // starts a fresh cluster under a new cluster id.
+    var clusters = 0;
+    async Task<ClusteredTopology> StartClusteredAsync(int siloCount)
     {
         var cluster = new Dictionary<string, string>(settings)
         {
             ["Cluster__Membership"] = "Postgres",
             ["Cluster__ServiceId"] = "bench-clustered",
-            ["Cluster__ClusterId"] = "bench",
+            ["Cluster__ClusterId"] = "bench-" + (++clusters).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster__AdvertisedAddress"] = "127.0.0.1",
             ["Cluster__SiloPort"] = "0",
             ["Cluster__GatewayPort"] = "0",
         };
         string? PidFile(string name) => options.PidFile is { } file ? Path.Combine(Path.GetDirectoryName(file)!, name + ".pid") : null;
-        var silo = await ApiProcess.StartAsync(options.SiloDll!, cluster, Path.Combine(keyFolder.FullName, "silo.log"), PidFile("silo"));
+        var silos = new List<ApiProcess>();
         try
         {
+            for (var i = 1; i <= siloCount; i++)
+            {
+                silos.Add(await ApiProcess.StartAsync(options.SiloDll!, cluster, Path.Combine(keyFolder.FullName, $"silo-{clusters}-{i}.log"), PidFile($"silo-{i}")));
+            }
             var client = await ApiProcess.StartAsync(options.ApiDll, new Dictionary<string, string>(cluster) { ["Cluster__Mode"] = "Client" },
-                Path.Combine(keyFolder.FullName, "api-client.log"), PidFile("api-client"));
-            return new ClusteredTopology(silo, client, new LoadScenarios(client, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster, silo));
+                Path.Combine(keyFolder.FullName, $"api-client-{clusters}.log"), PidFile("api-client"));
+            return new ClusteredTopology(silos, client, new LoadScenarios(client, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster, silos));
         }
         catch
         {
-            silo.Dispose();
+            silos.ForEach(silo => silo.Dispose());
             throw;
         }
     }
     Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
     var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
 
-    if (options.Profile is { } profiled)
+    if (options.Scaling)
+    {
+        var figure = await Scaling.RunAsync(StartClusteredAsync, options);
+        ResultsFiles.Write(Path.Combine(options.ResultsFolder, "scaling.json"), figure);
+        exitCode = figure.Points.All(p => p.Run.Passed) ? 0 : 1;
+    }
+    else if (options.Profile is { } profiled)
     {
         exitCode = await Profile.RunAsync(api, scenarios, profiled, keyFolder.FullName, options);
     }
@@ -232,8 +244,9 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="BaselineName">How the baseline is named in the output (its commit).</param>
 /// <param name="MemoryOnly">Only the memory of idle session activations (memory.json); no README.</param>
 /// <param name="Profile">Only a CPU profile of the Api under <c>ping</c> or <c>step</c> (perf), printed by library; no README.</param>
+/// <param name="Scaling">Only the local cluster with 1, 2 and 3 silos (results/scaling.json, docs/capacity.md); no README.</param>
 internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder,
-    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName, bool MemoryOnly, string? Profile)
+    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName, bool MemoryOnly, string? Profile, bool Scaling)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -257,7 +270,8 @@ internal sealed record BenchArguments(string ApiDll, string? SiloDll, string Res
             Value("--baseline-api"),
             Value("--baseline-name"),
             args.Contains("--memory-only"),
-            Value("--profile"));
+            Value("--profile"),
+            args.Contains("--scaling"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>
