@@ -99,7 +99,8 @@ fi
 
 remaining=$(( limit - ($(date +%s) - started) ))
 (( remaining > 60 )) || { echo "no time left after the build" >&2; exit 1; }
-# Socket answers handled on the socket thread, as flows-load does for itself (a third less CPU per request).
+# Socket answers handled on the socket thread for the load generator in the bench process, as flows-load does for
+# itself (a third less CPU per request); the Api and silo processes it starts run without it, as deployed.
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 status=0
 timeout -k 15 "$remaining" dotnet bench/Product.Bench/bin/Release/net10.0/Backend.Product.Bench.dll \

@@ -24,6 +24,8 @@ public sealed class ApiProcess : IDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
     }
 
+    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     /// <summary>Where the Api listens.</summary>
     public Uri BaseUrl { get; }
 
@@ -51,6 +53,12 @@ public sealed class ApiProcess : IDisposable
             start.Environment[key] = value;
         }
         start.Environment["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority);
+        // bench/run.sh sets inline socket completions for the load generator in this process; the server processes
+        // run as they are deployed, without it, unless the settings ask for it.
+        if (!settings.ContainsKey(InlineCompletions))
+        {
+            start.Environment.Remove(InlineCompletions);
+        }
         var log = new StreamWriter(logFile) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the Api.");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
