@@ -16,6 +16,13 @@ public sealed class FlowDashboardOptions
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.200", "00:00:10")]
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the cluster's <see cref="IFlowStatsGrain"/> saves its totals and series in grain storage (only when
+    /// they changed; also when it deactivates): what a crash of its silo can lose at most.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Whether Orleans' own dashboard (grain-level views) is mounted at <c>/dashboard/orleans</c>.</summary>
     public bool Orleans { get; set; } = true;
 }
