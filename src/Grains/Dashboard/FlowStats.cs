@@ -39,7 +39,8 @@ public sealed class FlowDashboardOptions
 /// after its deadline. A status change of a session whose bucket this node has already folded knows it was counted
 /// expired (the check and the fold are under one lock per flow), so nothing counts twice. Buckets are per node and
 /// summed by the aggregator like the other counts: a session issued on one node and closed on another leaves +1 on
-/// the first and −1 on the second, which fold to nothing together.
+/// the first and −1 on the second, which fold to nothing together. Each snapshot also carries the waiting
+/// deadlines by hour (<see cref="PendingDeadlines"/>), which the aggregator folds for a node that stopped reporting.
 /// </remarks>
 public sealed class FlowStats(IOptions<FlowDashboardOptions> options, TimeProvider time)
 {
@@ -330,7 +331,26 @@ public sealed class FlowStats(IOptions<FlowDashboardOptions> options, TimeProvid
             {
                 latency[i] = Volatile.Read(ref Latency[i]);
             }
-            return new FlowCounterSnapshot(flow, counters, latency);
+            return new FlowCounterSnapshot(flow, counters, latency, Pending());
+        }
+
+        // The waiting deadlines by hour: a bucket ends no later than its hour, so the aggregator folding an ended hour
+        // of a node that stopped reporting folds nothing this node would not have folded itself.
+        private PendingDeadlines[] Pending()
+        {
+            lock (_expiry)
+            {
+                if (_deadlines.Count == 0)
+                {
+                    return [];
+                }
+                var perHour = PendingDeadlines.Width.Ticks / ExpiryBucket.Ticks;
+                return [.. _deadlines
+                    .GroupBy(d => d.Key / perHour)
+                    .Select(g => new PendingDeadlines(g.Key, g.Sum(d => d.Value.Sent), g.Sum(d => d.Value.Open)))
+                    .Where(p => p.Sent != 0 || p.Open != 0)
+                    .OrderBy(p => p.Hour)];
+            }
         }
     }
 }

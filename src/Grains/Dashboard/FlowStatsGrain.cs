@@ -34,6 +34,7 @@ public sealed partial class FlowStatsGrain(
 
     private readonly Dictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, long>> _retired = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<long, (long Sent, long Open)>> _retiredPending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FlowSeries> _series = new(StringComparer.Ordinal);
     private readonly LinkedList<FlowAlert> _alerts = new();
     private readonly Dictionary<string, RecentSession> _sessions = new(StringComparer.Ordinal);
@@ -125,10 +126,15 @@ public sealed partial class FlowStatsGrain(
     {
         var now = time.GetUtcNow();
         var totals = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var ended = PendingDeadlines.EndedBelow(now);
         foreach (var (flow, counts) in _retired)
         {
             Sum(totals, flow, counts);
             Sum(totals, AllFlows, counts);
+        }
+        foreach (var (flow, pending) in _retiredPending)
+        {
+            Lapse(totals, flow, pending.Select(p => new PendingDeadlines(p.Key, p.Value.Sent, p.Value.Open)), ended);
         }
         foreach (var node in _nodes.Values)
         {
@@ -136,6 +142,8 @@ public sealed partial class FlowStatsGrain(
             {
                 Sum(totals, flow.Flow, flow.Counters);
                 Sum(totals, AllFlows, flow.Counters);
+                // Deadlines the node had not folded at its last report (it folds them itself, unless it stopped reporting).
+                Lapse(totals, flow.Flow, flow.Pending ?? [], ended);
             }
         }
         var all = new FlowSeries();
@@ -229,10 +237,34 @@ public sealed partial class FlowStatsGrain(
             foreach (var flow in node.Flows.Values)
             {
                 Sum(_retired, flow.Flow, flow.Counters);
+                foreach (var hour in flow.Pending ?? [])
+                {
+                    if (!_retiredPending.TryGetValue(flow.Flow, out var pending))
+                    {
+                        _retiredPending[flow.Flow] = pending = [];
+                    }
+                    var (sent, open) = pending.GetValueOrDefault(hour.Hour);
+                    pending[hour.Hour] = (sent + hour.Sent, open + hour.Open);
+                }
             }
             _nodes.Remove(id);
             _changed = true;
             LogNodeRetired(logger, id);
+        }
+        // The retired nodes' deadlines whose hour has ended join their counts, so only future hours are kept.
+        var ended = PendingDeadlines.EndedBelow(now);
+        foreach (var (flow, pending) in _retiredPending.ToList())
+        {
+            foreach (var (hour, (sent, open)) in pending.Where(p => p.Key < ended).ToList())
+            {
+                Sum(_retired, flow, new Dictionary<string, long>(StringComparer.Ordinal) { [FlowCounterNames.Expired] = sent + open, [FlowCounterNames.Active] = -open });
+                pending.Remove(hour);
+                _changed = true;
+            }
+            if (pending.Count == 0)
+            {
+                _retiredPending.Remove(flow);
+            }
         }
         if (!_changed)
         {
@@ -245,7 +277,10 @@ public sealed partial class FlowStatsGrain(
             {
                 Node = n.Key, Kind = n.Value.Kind, StartedAt = n.Value.StartedAt, Sequence = n.Value.Sequence, LastReport = n.Value.LastReport,
                 Flows = n.Value.Flows.Values.ToDictionary(f => f.Flow, f => new Dictionary<string, long>(f.Counters, StringComparer.Ordinal), StringComparer.Ordinal),
+                Pending = n.Value.Flows.Values.Where(f => f.Pending is { Length: > 0 }).ToDictionary(f => f.Flow, f => f.Pending!, StringComparer.Ordinal),
             })],
+            RetiredPending = _retiredPending.ToDictionary(
+                r => r.Key, r => r.Value.OrderBy(p => p.Key).Select(p => new PendingDeadlines(p.Key, p.Value.Sent, p.Value.Open)).ToArray(), StringComparer.Ordinal),
             Series = [.. _series.Select(s => new StoredSeries { Flow = s.Key, Minutes = s.Value.Save(now) }).Where(s => s.Minutes.Count > 0)],
             Alerts = [.. _alerts],
             SavedAt = now,
@@ -287,9 +322,14 @@ public sealed partial class FlowStatsGrain(
         {
             Sum(_retired, flow, counts);
         }
+        foreach (var (flow, pending) in saved.RetiredPending)
+        {
+            _retiredPending[flow] = pending.ToDictionary(p => p.Hour, p => (p.Sent, p.Open));
+        }
         foreach (var node in saved.Nodes)
         {
-            _nodes[node.Node] = new NodeState(node.Kind, node.StartedAt, [.. node.Flows.Select(f => new FlowCounterSnapshot(f.Key, f.Value, []))])
+            _nodes[node.Node] = new NodeState(node.Kind, node.StartedAt,
+                [.. node.Flows.Select(f => new FlowCounterSnapshot(f.Key, f.Value, [], node.Pending.GetValueOrDefault(f.Key)))])
             {
                 Sequence = node.Sequence,
                 LastReport = node.LastReport,
@@ -316,6 +356,23 @@ public sealed partial class FlowStatsGrain(
             _series[flow] = series = new FlowSeries();
         }
         return series;
+    }
+
+    /// <summary>Adds the waiting deadlines of hours below <paramref name="ended"/> to expired, and takes the open ones out of the open sessions.</summary>
+    private static void Lapse(Dictionary<string, Dictionary<string, long>> totals, string flow, IEnumerable<PendingDeadlines> pending, long ended)
+    {
+        long expired = 0, open = 0;
+        foreach (var hour in pending.Where(p => p.Hour < ended))
+        {
+            expired += hour.Sent + hour.Open;
+            open += hour.Open;
+        }
+        if (expired != 0 || open != 0)
+        {
+            Dictionary<string, long> lapsed = new(StringComparer.Ordinal) { [FlowCounterNames.Expired] = expired, [FlowCounterNames.Active] = -open };
+            Sum(totals, flow, lapsed);
+            Sum(totals, AllFlows, lapsed);
+        }
     }
 
     private static void Sum(Dictionary<string, Dictionary<string, long>> totals, string flow, Dictionary<string, long> counts)

@@ -3,7 +3,8 @@ namespace Backend.Grains.Dashboard;
 /// <summary>
 /// What the dashboard's aggregator (<see cref="FlowStatsGrain"/>) saves, every <see cref="FlowDashboardOptions.SaveInterval"/>:
 /// counts and series only, never a token, email, recipient or session key. Bounded: one entry per flow and per
-/// node heard from in the last hour, at most 61 minutes of series per flow and the last 100 alerts.
+/// node heard from in the last hour, one waiting-deadline count per flow and hour of the sessions' lifetime, at most
+/// 61 minutes of series per flow and the last 100 alerts.
 /// </summary>
 [GenerateSerializer, Alias("flow-stats-state")]
 public sealed class FlowStatsState
@@ -27,6 +28,10 @@ public sealed class FlowStatsState
     /// <summary>When this was written.</summary>
     [Id(4)]
     public DateTimeOffset SavedAt { get; set; }
+
+    /// <summary>Per flow, the retired nodes' waiting deadlines whose hour has not ended yet.</summary>
+    [Id(5)]
+    public Dictionary<string, PendingDeadlines[]> RetiredPending { get; set; } = [];
 }
 
 /// <summary>A node's latest report, without its latency histogram (a restored node's next report is a baseline for the series).</summary>
@@ -52,6 +57,10 @@ public sealed class StoredNode
     /// <summary>Per flow, the node's cumulative counts (<see cref="FlowCounterNames"/>).</summary>
     [Id(5)]
     public Dictionary<string, Dictionary<string, long>> Flows { get; set; } = [];
+
+    /// <summary>Per flow, the node's waiting deadlines (<see cref="FlowCounterSnapshot.Pending"/>).</summary>
+    [Id(6)]
+    public Dictionary<string, PendingDeadlines[]> Pending { get; set; } = [];
 }
 
 /// <summary>One flow's saved minutes.</summary>

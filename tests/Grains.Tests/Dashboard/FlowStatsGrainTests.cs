@@ -90,6 +90,28 @@ public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixt
     }
 
     [Fact]
+    public async Task TheWaitingDeadlinesOfANodeThatStoppedReportingLapseInTheAggregatorOnce()
+    {
+        var hour = PendingDeadlines.EndedBelow(cluster.Time.Now);
+        // Node "f" issued four sessions and opened three. At its last report one issued-only and two open sessions
+        // waited for a deadline in an hour now over (it would have folded them itself had it not stopped reporting),
+        // one open session for the next hour.
+        await Stats.Report(new NodeStatsReport("f", "silo", _started, 1,
+            [new FlowCounterSnapshot(_flow, new() { ["issued"] = 4, ["opened"] = 3, ["active"] = 3 }, [], [new(hour - 1, 1, 2), new(hour + 1, 0, 1)])], [], []));
+        // Node "g" completed one of the two open sessions before its deadline (the grain had moved there): −1 in its bucket.
+        await Stats.Report(new NodeStatsReport("g", "silo", _started, 1,
+            [new FlowCounterSnapshot(_flow, new() { ["completed"] = 1, ["active"] = -1 }, [], [new(hour - 1, 0, -1)])], [], []));
+
+        var flow = await FlowAsync();
+        Assert.Equal((4L, 1L, 2L, 1L), (flow.Issued, flow.Completed, flow.Expired, flow.Active));
+
+        // The same once the aggregator is restored from storage.
+        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        flow = await FlowAsync();
+        Assert.Equal((4L, 1L, 2L, 1L), (flow.Issued, flow.Completed, flow.Expired, flow.Active));
+    }
+
+    [Fact]
     public async Task SessionsOnBothSilosAddUpInTheFigures()
     {
         const int sessions = 12;
