@@ -60,7 +60,7 @@ internal static class DashboardCost
     /// </summary>
     private static double RecordingCpuPerStepNs()
     {
-        var stats = new FlowStats(Options.Create(new FlowDashboardOptions()));
+        var stats = new FlowStats(Options.Create(new FlowDashboardOptions()), TimeProvider.System);
         const int Steps = 2_000_000;
         var key = FlowSessionKey.Of("bench-token");
         void Record(int steps)

@@ -39,9 +39,29 @@ public sealed record NodeStatsReport(
 /// <param name="Flow">The flow's name.</param>
 /// <param name="Counters">Named counts (<see cref="FlowCounterNames"/>); gauges (active, at:screen) may be negative on one node.</param>
 /// <param name="Latency">The endpoint's latency histogram (<see cref="LatencyHistogram"/>), empty on a silo.</param>
+/// <param name="Pending">
+/// The deadlines of sessions waiting on this node (not yet folded into its counts), by hour: the aggregator folds
+/// those whose hour has passed itself, so they still lapse when the node dies or stops reporting.
+/// </param>
 [GenerateSerializer, Immutable, Alias("flow-counter-snapshot")]
 public sealed record FlowCounterSnapshot(
-    [property: Id(0)] string Flow, [property: Id(1)] Dictionary<string, long> Counters, [property: Id(2)] long[] Latency);
+    [property: Id(0)] string Flow, [property: Id(1)] Dictionary<string, long> Counters, [property: Id(2)] long[] Latency,
+    [property: Id(3)] PendingDeadlines[]? Pending = null);
+
+/// <summary>
+/// Sessions of a flow waiting on one node for a deadline within the hour <paramref name="Hour"/> (hours since the
+/// Unix epoch): issued-only and open. Either may be negative on one node (a session issued through another node
+/// and closed through this one); they are right once summed.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("pending-deadlines")]
+public sealed record PendingDeadlines([property: Id(0)] long Hour, [property: Id(1)] long Sent, [property: Id(2)] long Open)
+{
+    /// <summary>The width of <see cref="Hour"/>.</summary>
+    public static readonly TimeSpan Width = TimeSpan.FromHours(1);
+
+    /// <summary>The hours that have ended at <paramref name="now"/> are those below this one.</summary>
+    public static long EndedBelow(DateTimeOffset now) => now.UtcTicks / Width.Ticks;
+}
 
 /// <summary>The names of the counts in a <see cref="FlowCounterSnapshot"/>.</summary>
 public static class FlowCounterNames

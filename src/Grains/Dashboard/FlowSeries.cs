@@ -1,14 +1,16 @@
 namespace Backend.Grains.Dashboard;
 
 /// <summary>
-/// One flow's recent history in the aggregator: session steps per second over the last hour, and per minute the
-/// endpoint's requests, errors and latency histogram over the last 30 minutes. Filled from the differences between
-/// a node's consecutive cumulative reports, stamped with the time they arrive.
+/// One flow's recent history in the aggregator: per minute over the last hour the session steps, the endpoint's
+/// requests, errors and latency histogram (the page reads steps over 60 minutes, the endpoint over 5 and 30), and
+/// per second over the last minute the steps (for the live rate). Filled from the differences between a node's
+/// consecutive cumulative reports, stamped with the time they arrive. The minutes are what is saved
+/// (<see cref="Save"/>); the seconds are live only.
 /// </summary>
 internal sealed class FlowSeries
 {
-    private const int Seconds = 3600;
-    private const int Minutes = 31;
+    private const int Seconds = 60;
+    private const int Minutes = 61;
 
     private readonly long[] _steps = new long[Seconds];
     private readonly long[] _stepStamps = new long[Seconds];
@@ -21,7 +23,11 @@ internal sealed class FlowSeries
         var steps = Delta(FlowCounterNames.Steps);
         var requests = Delta(FlowCounterNames.Requests);
         AddSteps(now.ToUnixTimeSeconds(), steps);
-        var minute = MinuteAt(now.ToUnixTimeSeconds() / 60);
+        if (MinuteAt(now.ToUnixTimeSeconds() / 60) is not { } minute)
+        {
+            return (requests, steps);
+        }
+        minute.Steps += steps;
         minute.Requests += requests;
         minute.Errors += Delta(FlowCounterNames.Errors);
         for (var i = 0; i < current.Latency.Length && i < minute.Latency.Length; i++)
@@ -44,17 +50,30 @@ internal sealed class FlowSeries
         }
         foreach (var source in other._minutes.Where(m => m.Stamp != 0))
         {
-            var target = MinuteAt(source.Stamp);
-            target.Requests += source.Requests;
-            target.Errors += source.Errors;
-            for (var i = 0; i < target.Latency.Length; i++)
-            {
-                target.Latency[i] += source.Latency[i];
-            }
+            Add(MinuteAt(source.Stamp), source.Steps, source.Requests, source.Errors, source.Latency);
         }
     }
 
-    /// <summary>Steps per second over the last <paramref name="seconds"/> seconds.</summary>
+    /// <summary>The minutes of the last hour that hold anything, to be saved (latency histograms without their trailing zeros).</summary>
+    public List<StoredMinute> Save(DateTimeOffset now)
+    {
+        var current = now.ToUnixTimeSeconds() / 60;
+        return [.. _minutes
+            .Where(m => m.Stamp != 0 && m.Stamp > current - Minutes && (m.Steps != 0 || m.Requests != 0 || m.Errors != 0))
+            .OrderBy(m => m.Stamp)
+            .Select(m => new StoredMinute { Stamp = m.Stamp, Steps = m.Steps, Requests = m.Requests, Errors = m.Errors, Latency = Trimmed(m.Latency) })];
+    }
+
+    /// <summary>Adds saved minutes (<see cref="Save"/>) back.</summary>
+    public void Restore(IEnumerable<StoredMinute> minutes)
+    {
+        foreach (var saved in minutes.Where(m => m.Stamp > 0))
+        {
+            Add(MinuteAt(saved.Stamp), saved.Steps, saved.Requests, saved.Errors, saved.Latency ?? []);
+        }
+    }
+
+    /// <summary>Steps per second over the last <paramref name="seconds"/> seconds (at most a minute).</summary>
     public double StepsPerSecond(DateTimeOffset now, int seconds)
     {
         var end = now.ToUnixTimeSeconds();
@@ -70,17 +89,14 @@ internal sealed class FlowSeries
     public double[] StepsPerSecondByMinute(DateTimeOffset now)
     {
         var end = now.ToUnixTimeSeconds();
-        var currentMinuteStart = end - end % 60;
+        var current = end / 60;
         var result = new double[60];
         for (var m = 0; m < 60; m++)
         {
-            var start = currentMinuteStart - (59 - m) * 60L;
-            long sum = 0;
-            for (var s = start; s < start + 60 && s <= end; s++)
-            {
-                sum += StepsAt(s);
-            }
-            result[m] = sum / (double)Math.Clamp(end - start + 1, 1, 60);
+            var stamp = current - 59 + m;
+            var minute = _minutes[(int)(stamp % Minutes)];
+            var steps = minute.Stamp == stamp ? minute.Steps : 0;
+            result[m] = steps / (double)Math.Clamp(end - stamp * 60 + 1, 1, 60);
         }
         return result;
     }
@@ -106,6 +122,31 @@ internal sealed class FlowSeries
             errorRate, p90 >= MetaThresholds.P90LatencyMs, errorRate >= MetaThresholds.ErrorRate);
     }
 
+    private static void Add(Minute? target, long steps, long requests, long errors, long[] latency)
+    {
+        if (target is null)
+        {
+            return;
+        }
+        target.Steps += steps;
+        target.Requests += requests;
+        target.Errors += errors;
+        for (var i = 0; i < target.Latency.Length && i < latency.Length; i++)
+        {
+            target.Latency[i] += latency[i];
+        }
+    }
+
+    private static long[] Trimmed(long[] latency)
+    {
+        var length = latency.Length;
+        while (length > 0 && latency[length - 1] == 0)
+        {
+            length--;
+        }
+        return latency[..length];
+    }
+
     private void AddSteps(long second, long steps)
     {
         var slot = (int)(second % Seconds);
@@ -122,9 +163,14 @@ internal sealed class FlowSeries
         return _stepStamps[slot] == second ? _steps[slot] : 0;
     }
 
-    private Minute MinuteAt(long stamp)
+    // The minute's slot, emptied if it held an older minute; null when it holds a newer one (an older minute is gone).
+    private Minute? MinuteAt(long stamp)
     {
         var minute = _minutes[(int)(stamp % Minutes)];
+        if (minute.Stamp > stamp)
+        {
+            return null;
+        }
         if (minute.Stamp != stamp)
         {
             minute.Reset(stamp);
@@ -136,6 +182,8 @@ internal sealed class FlowSeries
     {
         public long Stamp { get; private set; }
 
+        public long Steps { get; set; }
+
         public long Requests { get; set; }
 
         public long Errors { get; set; }
@@ -144,7 +192,7 @@ internal sealed class FlowSeries
 
         public void Reset(long stamp)
         {
-            (Stamp, Requests, Errors) = (stamp, 0, 0);
+            (Stamp, Steps, Requests, Errors) = (stamp, 0, 0, 0);
             Array.Clear(Latency);
         }
     }

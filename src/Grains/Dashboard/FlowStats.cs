@@ -16,6 +16,13 @@ public sealed class FlowDashboardOptions
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.200", "00:00:10")]
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the cluster's <see cref="IFlowStatsGrain"/> saves its totals and series in grain storage (only when
+    /// they changed; also when it deactivates): what a crash of its silo can lose at most.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Whether Orleans' own dashboard (grain-level views) is mounted at <c>/dashboard/orleans</c>.</summary>
     public bool Orleans { get; set; } = true;
 }
@@ -25,8 +32,21 @@ public sealed class FlowDashboardOptions
 /// interlocked increments, with no allocation and no grain call; <see cref="FlowStatsReporter"/> sends a snapshot
 /// to the cluster every <see cref="FlowDashboardOptions.ReportInterval"/>.
 /// </summary>
-public sealed class FlowStats(IOptions<FlowDashboardOptions> options)
+/// <remarks>
+/// Sessions that expire untouched: each flow keeps the deadlines of its sessions still waiting for one (issued-only
+/// or open) in one-minute buckets (<see cref="ExpiryBucket"/>). When a bucket's minute has passed, the next
+/// snapshot folds it: its sessions count as expired and leave the open sessions, as if each had been touched just
+/// after its deadline. A status change of a session whose bucket this node has already folded knows it was counted
+/// expired (the check and the fold are under one lock per flow), so nothing counts twice. Buckets are per node and
+/// summed by the aggregator like the other counts: a session issued on one node and closed on another leaves +1 on
+/// the first and −1 on the second, which fold to nothing together. Each snapshot also carries the waiting
+/// deadlines by hour (<see cref="PendingDeadlines"/>), which the aggregator folds for a node that stopped reporting.
+/// </remarks>
+public sealed class FlowStats(IOptions<FlowDashboardOptions> options, TimeProvider time)
 {
+    /// <summary>The width of a deadline bucket: a session untouched past its deadline counts as expired within this (plus a report interval).</summary>
+    public static readonly TimeSpan ExpiryBucket = TimeSpan.FromMinutes(1);
+
     // Flow names come from the served flows and the catalog; the cap only guards against a misuse.
     private const int MaxFlows = 64;
     private const int MaxKeysPerFlow = 128;
@@ -86,28 +106,17 @@ public sealed class FlowStats(IOptions<FlowDashboardOptions> options)
         }
     }
 
-    /// <summary>A session changed status: <paramref name="from"/> is <see langword="null"/> for a new session.</summary>
-    public void RecordStatus(string flow, FlowSessionStatus? from, FlowSessionStatus to)
+    /// <summary>
+    /// A session changed status: <paramref name="from"/> is <see langword="null"/> for a new session;
+    /// <paramref name="deadline"/> is when it expires (<see langword="null"/>: never), the same before and after.
+    /// </summary>
+    public void RecordStatus(string flow, FlowSessionStatus? from, FlowSessionStatus to, DateTimeOffset? deadline = null)
     {
         if (!Enabled || from == to)
         {
             return;
         }
-        var counters = For(flow);
-        switch (to)
-        {
-            case FlowSessionStatus.Sent: counters.Increment(Counter.Issued); break;
-            case FlowSessionStatus.Open: counters.Increment(Counter.Opened); break;
-            case FlowSessionStatus.Completed: counters.Increment(Counter.Completed); break;
-            case FlowSessionStatus.Expired: counters.Increment(Counter.Expired); break;
-            case FlowSessionStatus.Invalidated: counters.Increment(Counter.Invalidated); break;
-        }
-        var wasActive = from is FlowSessionStatus.Open;
-        var isActive = to is FlowSessionStatus.Open;
-        if (wasActive != isActive)
-        {
-            counters.Add(Counter.Active, isActive ? 1 : -1);
-        }
+        For(flow).Status(from, to, deadline is { } d ? d.UtcTicks / ExpiryBucket.Ticks : null);
     }
 
     /// <summary>
@@ -152,8 +161,13 @@ public sealed class FlowStats(IOptions<FlowDashboardOptions> options)
         }
     }
 
-    /// <summary>Every flow's cumulative counts now.</summary>
-    public FlowCounterSnapshot[] Snapshot() => [.. _flows.Values.Select(f => f.Snapshot())];
+    /// <summary>Every flow's cumulative counts now, after folding the deadline buckets whose minute has passed.</summary>
+    public FlowCounterSnapshot[] Snapshot()
+    {
+        // Buckets below this one have ended: their deadlines are strictly in the past.
+        var passed = time.GetUtcNow().UtcTicks / ExpiryBucket.Ticks;
+        return [.. _flows.Values.Select(f => f.Fold(passed).Snapshot())];
+    }
 
     /// <summary>The alerts and sessions recorded since the last call.</summary>
     public (FlowAlert[] Alerts, RecentSession[] Sessions) DrainEvents() => (Drain(_alerts), Drain(_sessions));
@@ -192,6 +206,11 @@ public sealed class FlowStats(IOptions<FlowDashboardOptions> options)
         private readonly long[] _counts = new long[CounterNames.Length];
         private readonly ConcurrentDictionary<string, StrongBox<long>> _keyed = new(StringComparer.Ordinal);
 
+        // Deadline bucket → sessions waiting for that deadline here (issued-only, open); may be negative on one node.
+        private readonly Dictionary<long, (long Sent, long Open)> _deadlines = [];
+        private readonly Lock _expiry = new();
+        private long _foldedBelow = long.MinValue;
+
         public long[] Latency { get; } = new long[LatencyHistogram.Buckets];
 
         public void Increment(Counter counter) => Interlocked.Increment(ref _counts[(int)counter]);
@@ -209,6 +228,88 @@ public sealed class FlowStats(IOptions<FlowDashboardOptions> options)
                 box = _keyed.GetOrAdd(key, static _ => new StrongBox<long>());
             }
             Interlocked.Add(ref box.Value, value);
+        }
+
+        /// <summary>
+        /// Counts a status change; <paramref name="bucket"/> is the deadline's bucket. A waiting session whose bucket
+        /// was folded here already counts as expired and not open: only its move to completed or invalidated is
+        /// counted then, as for a session expired by a touch.
+        /// </summary>
+        public void Status(FlowSessionStatus? from, FlowSessionStatus to, long? bucket)
+        {
+            lock (_expiry)
+            {
+                var waited = from is FlowSessionStatus.Sent or FlowSessionStatus.Open && bucket is not null;
+                var lapsed = waited && bucket < _foldedBelow;
+                if (waited && !lapsed)
+                {
+                    Wait(bucket!.Value, from!.Value, -1);
+                }
+                var waits = to is FlowSessionStatus.Sent or FlowSessionStatus.Open && bucket is not null;
+                // A deadline in a bucket folded already (the session was served right at its deadline): lapsed at once.
+                var lapses = waits && (lapsed || bucket < _foldedBelow);
+                if (waits && !lapses)
+                {
+                    Wait(bucket!.Value, to, 1);
+                }
+                switch (to)
+                {
+                    case FlowSessionStatus.Sent: Increment(Counter.Issued); break;
+                    case FlowSessionStatus.Open: Increment(Counter.Opened); break;
+                    case FlowSessionStatus.Completed: Increment(Counter.Completed); break;
+                    case FlowSessionStatus.Expired when !lapsed: Increment(Counter.Expired); break;
+                    case FlowSessionStatus.Invalidated: Increment(Counter.Invalidated); break;
+                }
+                if (lapses && !lapsed)
+                {
+                    Increment(Counter.Expired);
+                }
+                var wasActive = from is FlowSessionStatus.Open && !lapsed;
+                var isActive = to is FlowSessionStatus.Open && !lapses;
+                if (wasActive != isActive)
+                {
+                    Add(Counter.Active, isActive ? 1 : -1);
+                }
+            }
+        }
+
+        /// <summary>Folds the buckets below <paramref name="passed"/>: their sessions expired, the open ones are open no more.</summary>
+        public FlowCounters Fold(long passed)
+        {
+            lock (_expiry)
+            {
+                if (passed <= _foldedBelow)
+                {
+                    return this;
+                }
+                _foldedBelow = passed;
+                if (_deadlines.Count == 0)
+                {
+                    return this;
+                }
+                foreach (var bucket in _deadlines.Keys.Where(b => b < passed).ToList())
+                {
+                    var (sent, open) = _deadlines[bucket];
+                    _deadlines.Remove(bucket);
+                    Add(Counter.Expired, sent + open);
+                    Add(Counter.Active, -open);
+                }
+            }
+            return this;
+        }
+
+        private void Wait(long bucket, FlowSessionStatus status, long change)
+        {
+            var (sent, open) = _deadlines.GetValueOrDefault(bucket);
+            (sent, open) = status == FlowSessionStatus.Open ? (sent, open + change) : (sent + change, open);
+            if (sent == 0 && open == 0)
+            {
+                _deadlines.Remove(bucket);
+            }
+            else
+            {
+                _deadlines[bucket] = (sent, open);
+            }
         }
 
         public FlowCounterSnapshot Snapshot()
@@ -230,7 +331,26 @@ public sealed class FlowStats(IOptions<FlowDashboardOptions> options)
             {
                 latency[i] = Volatile.Read(ref Latency[i]);
             }
-            return new FlowCounterSnapshot(flow, counters, latency);
+            return new FlowCounterSnapshot(flow, counters, latency, Pending());
+        }
+
+        // The waiting deadlines by hour: a bucket ends no later than its hour, so the aggregator folding an ended hour
+        // of a node that stopped reporting folds nothing this node would not have folded itself.
+        private PendingDeadlines[] Pending()
+        {
+            lock (_expiry)
+            {
+                if (_deadlines.Count == 0)
+                {
+                    return [];
+                }
+                var perHour = PendingDeadlines.Width.Ticks / ExpiryBucket.Ticks;
+                return [.. _deadlines
+                    .GroupBy(d => d.Key / perHour)
+                    .Select(g => new PendingDeadlines(g.Key, g.Sum(d => d.Value.Sent), g.Sum(d => d.Value.Open)))
+                    .Where(p => p.Sent != 0 || p.Open != 0)
+                    .OrderBy(p => p.Hour)];
+            }
         }
     }
 }

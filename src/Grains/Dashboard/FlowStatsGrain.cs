@@ -1,27 +1,62 @@
 using Backend.Grains.Sessions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Backend.Grains.Dashboard;
 
 /// <summary>
-/// Sums the nodes' reports (<see cref="IFlowStatsGrain"/>). Held in memory only: should its silo go, the next
-/// report of every live node restores the totals (reports are cumulative); the per-second and per-minute series
-/// start again from then.
+/// Sums the nodes' reports (<see cref="IFlowStatsGrain"/>) and saves the totals and per-minute series in grain
+/// storage (<see cref="FlowStatsState"/>) every <see cref="FlowDashboardOptions.SaveInterval"/> when they changed,
+/// and when it deactivates; reads them back on activation. The totals are the counts of retired nodes plus each
+/// known node's latest cumulative report: a node that reports again after the grain moved replaces its saved
+/// counts (nothing is counted twice), and the nodes of a restarted cluster add to what the old ones left. A node
+/// silent for <see cref="RetireAfter"/> (counted from its last report, or from the restore) is retired: its counts
+/// join the retired ones and it is forgotten.
 /// </summary>
 [GrainType("flow-stats")]
-public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalog, ILogger<FlowStatsGrain> logger) : Grain, IFlowStatsGrain
+public sealed partial class FlowStatsGrain(
+    [PersistentState("stats")] IPersistentState<FlowStatsState> state,
+    IOptions<FlowDashboardOptions> options,
+    TimeProvider time,
+    FlowCatalog catalog,
+    ILogger<FlowStatsGrain> logger) : Grain, IFlowStatsGrain
 {
     /// <summary>Everything together, in <see cref="DashboardOverview.Flows"/>.</summary>
     public const string AllFlows = "*";
+
+    /// <summary>How long a node may stay silent before its counts are folded into the retired ones.</summary>
+    public static readonly TimeSpan RetireAfter = TimeSpan.FromHours(1);
 
     private const int MaxAlerts = 100;
     private const int MaxSessions = 50;
     private static readonly TimeSpan StaleNode = TimeSpan.FromMinutes(5);
 
     private readonly Dictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, long>> _retired = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<long, (long Sent, long Open)>> _retiredPending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FlowSeries> _series = new(StringComparer.Ordinal);
     private readonly LinkedList<FlowAlert> _alerts = new();
     private readonly Dictionary<string, RecentSession> _sessions = new(StringComparer.Ordinal);
+    private bool _changed;
+    private bool _saveFailing;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists)
+        {
+            Restore(state.State, time.GetUtcNow());
+        }
+        var interval = options.Value.SaveInterval;
+        this.RegisterGrainTimer(_ => SaveAsync(), interval, interval);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Moving or shutting down: keep what came since the last save (a crash loses it, at most one interval).
+        await SaveAsync();
+    }
 
     public Task Report(NodeStatsReport report)
     {
@@ -32,6 +67,8 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
         {
             return Task.CompletedTask;
         }
+        // Reports come every second whatever the traffic: only a change of counts (or an alert) needs a save.
+        _changed |= node is null || node.StartedAt != report.StartedAt || report.Alerts.Length > 0 || Changed(node.Flows, report.Flows);
         if (node is null || node.StartedAt != report.StartedAt)
         {
             LogNodeJoined(logger, report.NodeId, report.Kind);
@@ -44,7 +81,8 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
         long requests = 0, steps = 0;
         foreach (var flow in report.Flows)
         {
-            var previous = node.Flows.GetValueOrDefault(flow.Flow);
+            // A node restored from storage: its saved counts have no latency, and its traffic since is not of the last second.
+            var previous = node.Restored ? flow : node.Flows.GetValueOrDefault(flow.Flow);
             var series = Series(flow.Flow);
             var (flowRequests, flowSteps) = series.Add(now, previous, flow);
             requests += flowRequests;
@@ -56,6 +94,8 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
         node.Flows = report.Flows.ToDictionary(f => f.Flow, StringComparer.Ordinal);
         node.Sequence = report.Sequence;
         node.LastReport = now;
+        node.Seen = now;
+        node.Restored = false;
 
         foreach (var alert in report.Alerts)
         {
@@ -86,12 +126,24 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
     {
         var now = time.GetUtcNow();
         var totals = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var ended = PendingDeadlines.EndedBelow(now);
+        foreach (var (flow, counts) in _retired)
+        {
+            Sum(totals, flow, counts);
+            Sum(totals, AllFlows, counts);
+        }
+        foreach (var (flow, pending) in _retiredPending)
+        {
+            Lapse(totals, flow, pending.Select(p => new PendingDeadlines(p.Key, p.Value.Sent, p.Value.Open)), ended);
+        }
         foreach (var node in _nodes.Values)
         {
             foreach (var flow in node.Flows.Values)
             {
                 Sum(totals, flow.Flow, flow.Counters);
                 Sum(totals, AllFlows, flow.Counters);
+                // Deadlines the node had not folded at its last report (it folds them itself, unless it stopped reporting).
+                Lapse(totals, flow.Flow, flow.Pending ?? [], ended);
             }
         }
         var all = new FlowSeries();
@@ -176,6 +228,127 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
         }
     }
 
+    /// <summary>Retires silent nodes and writes the state, when anything changed since the last write.</summary>
+    private async Task SaveAsync()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (id, node) in _nodes.Where(n => now - n.Value.Seen > RetireAfter).ToList())
+        {
+            foreach (var flow in node.Flows.Values)
+            {
+                Sum(_retired, flow.Flow, flow.Counters);
+                foreach (var hour in flow.Pending ?? [])
+                {
+                    if (!_retiredPending.TryGetValue(flow.Flow, out var pending))
+                    {
+                        _retiredPending[flow.Flow] = pending = [];
+                    }
+                    var (sent, open) = pending.GetValueOrDefault(hour.Hour);
+                    pending[hour.Hour] = (sent + hour.Sent, open + hour.Open);
+                }
+            }
+            _nodes.Remove(id);
+            _changed = true;
+            LogNodeRetired(logger, id);
+        }
+        // The retired nodes' deadlines whose hour has ended join their counts, so only future hours are kept.
+        var ended = PendingDeadlines.EndedBelow(now);
+        foreach (var (flow, pending) in _retiredPending.ToList())
+        {
+            foreach (var (hour, (sent, open)) in pending.Where(p => p.Key < ended).ToList())
+            {
+                Sum(_retired, flow, new Dictionary<string, long>(StringComparer.Ordinal) { [FlowCounterNames.Expired] = sent + open, [FlowCounterNames.Active] = -open });
+                pending.Remove(hour);
+                _changed = true;
+            }
+            if (pending.Count == 0)
+            {
+                _retiredPending.Remove(flow);
+            }
+        }
+        if (!_changed)
+        {
+            return;
+        }
+        state.State = new FlowStatsState
+        {
+            Retired = _retired.ToDictionary(r => r.Key, r => new Dictionary<string, long>(r.Value, StringComparer.Ordinal), StringComparer.Ordinal),
+            Nodes = [.. _nodes.Select(n => new StoredNode
+            {
+                Node = n.Key, Kind = n.Value.Kind, StartedAt = n.Value.StartedAt, Sequence = n.Value.Sequence, LastReport = n.Value.LastReport,
+                Flows = n.Value.Flows.Values.ToDictionary(f => f.Flow, f => new Dictionary<string, long>(f.Counters, StringComparer.Ordinal), StringComparer.Ordinal),
+                Pending = n.Value.Flows.Values.Where(f => f.Pending is { Length: > 0 }).ToDictionary(f => f.Flow, f => f.Pending!, StringComparer.Ordinal),
+            })],
+            RetiredPending = _retiredPending.ToDictionary(
+                r => r.Key, r => r.Value.OrderBy(p => p.Key).Select(p => new PendingDeadlines(p.Key, p.Value.Sent, p.Value.Open)).ToArray(), StringComparer.Ordinal),
+            Series = [.. _series.Select(s => new StoredSeries { Flow = s.Key, Minutes = s.Value.Save(now) }).Where(s => s.Minutes.Count > 0)],
+            Alerts = [.. _alerts],
+            SavedAt = now,
+        };
+        try
+        {
+            await state.WriteStateAsync();
+            _changed = false;
+            if (_saveFailing)
+            {
+                _saveFailing = false;
+                LogSaved(logger);
+            }
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote (a cluster healing from a partition): this one steps aside, the next call reads its state.
+            LogSaveConflict(logger);
+            DeactivateOnIdle();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database may be down: keep counting in memory and try again at the next interval.
+            if (!_saveFailing)
+            {
+                _saveFailing = true;
+                LogSaveFailed(logger, ex.GetType().Name);
+            }
+        }
+    }
+
+    private static bool Changed(Dictionary<string, FlowCounterSnapshot> before, FlowCounterSnapshot[] after) =>
+        before.Count != after.Length || after.Any(flow => !before.TryGetValue(flow.Flow, out var known) || known.Counters.Count != flow.Counters.Count
+            || flow.Counters.Any(c => !known.Counters.TryGetValue(c.Key, out var value) || value != c.Value));
+
+    private void Restore(FlowStatsState saved, DateTimeOffset now)
+    {
+        foreach (var (flow, counts) in saved.Retired)
+        {
+            Sum(_retired, flow, counts);
+        }
+        foreach (var (flow, pending) in saved.RetiredPending)
+        {
+            _retiredPending[flow] = pending.ToDictionary(p => p.Hour, p => (p.Sent, p.Open));
+        }
+        foreach (var node in saved.Nodes)
+        {
+            _nodes[node.Node] = new NodeState(node.Kind, node.StartedAt,
+                [.. node.Flows.Select(f => new FlowCounterSnapshot(f.Key, f.Value, [], node.Pending.GetValueOrDefault(f.Key)))])
+            {
+                Sequence = node.Sequence,
+                LastReport = node.LastReport,
+                // Saved only when counts change, so its last report may be old: it has an hour from now to report again.
+                Seen = now,
+                Restored = true,
+            };
+        }
+        foreach (var series in saved.Series)
+        {
+            Series(series.Flow).Restore(series.Minutes);
+        }
+        foreach (var alert in saved.Alerts.Take(MaxAlerts))
+        {
+            _alerts.AddLast(alert);
+        }
+        LogRestored(logger, saved.Nodes.Count, saved.SavedAt);
+    }
+
     private FlowSeries Series(string flow)
     {
         if (!_series.TryGetValue(flow, out var series))
@@ -183,6 +356,23 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
             _series[flow] = series = new FlowSeries();
         }
         return series;
+    }
+
+    /// <summary>Adds the waiting deadlines of hours below <paramref name="ended"/> to expired, and takes the open ones out of the open sessions.</summary>
+    private static void Lapse(Dictionary<string, Dictionary<string, long>> totals, string flow, IEnumerable<PendingDeadlines> pending, long ended)
+    {
+        long expired = 0, open = 0;
+        foreach (var hour in pending.Where(p => p.Hour < ended))
+        {
+            expired += hour.Sent + hour.Open;
+            open += hour.Open;
+        }
+        if (expired != 0 || open != 0)
+        {
+            Dictionary<string, long> lapsed = new(StringComparer.Ordinal) { [FlowCounterNames.Expired] = expired, [FlowCounterNames.Active] = -open };
+            Sum(totals, flow, lapsed);
+            Sum(totals, AllFlows, lapsed);
+        }
     }
 
     private static void Sum(Dictionary<string, Dictionary<string, long>> totals, string flow, Dictionary<string, long> counts)
@@ -205,6 +395,12 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
 
         public long Sequence { get; set; }
 
+        /// <summary>When it last reported or was read from storage: it is retired <see cref="RetireAfter"/> after.</summary>
+        public DateTimeOffset Seen { get; set; }
+
+        /// <summary>Read from storage and not heard from since.</summary>
+        public bool Restored { get; set; }
+
         public DateTimeOffset LastReport { get; set; }
 
         public double RequestsPerSecond { get; set; }
@@ -219,4 +415,19 @@ public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalo
 
     [LoggerMessage(201, LogLevel.Debug, "Dashboard: activation counts unavailable ({ExceptionType})")]
     private static partial void LogNoActivations(ILogger logger, string exceptionType);
+
+    [LoggerMessage(202, LogLevel.Information, "Dashboard: totals restored from storage ({Nodes} nodes, saved at {SavedAt:o})")]
+    private static partial void LogRestored(ILogger logger, int nodes, DateTimeOffset savedAt);
+
+    [LoggerMessage(203, LogLevel.Information, "Dashboard: node {Node} silent for an hour, its counts retired")]
+    private static partial void LogNodeRetired(ILogger logger, string node);
+
+    [LoggerMessage(204, LogLevel.Warning, "Dashboard: the totals could not be saved ({ExceptionType}); retrying at the next interval")]
+    private static partial void LogSaveFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(205, LogLevel.Information, "Dashboard: the totals are saved again")]
+    private static partial void LogSaved(ILogger logger);
+
+    [LoggerMessage(206, LogLevel.Warning, "Dashboard: another activation saved the totals; this one deactivates")]
+    private static partial void LogSaveConflict(ILogger logger);
 }

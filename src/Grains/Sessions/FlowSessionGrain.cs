@@ -268,7 +268,7 @@ public sealed partial class FlowSessionGrain(
     /// <summary>Counts a saved change of status for the dashboard (nothing when the status did not change).</summary>
     private void Counted(FlowSessionStatus? before, DateTimeOffset at)
     {
-        stats.RecordStatus(State.FlowName, before, State.Status);
+        stats.RecordStatus(State.FlowName, before, State.Status, State.ExpiresAt);
         stats.RecordSession(new RecentSession(Key, Fingerprint, State.FlowName, State.Status, State.CurrentScreen, at));
     }
 

@@ -10,7 +10,12 @@ namespace Backend.Api.Tests.Dashboard;
 public sealed class DashboardApiTests(SignUpDatabase database) : IClassFixture<SignUpDatabase>, IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
-    private readonly ProductApi _api = new(database.ConnectionString, configure: f => f.Settings["Dashboard:ReportInterval"] = "00:00:00.250");
+    // A service id of its own per test: the dashboard's totals are saved in the database, which the class's tests share.
+    private readonly ProductApi _api = new(database.ConnectionString, configure: f =>
+    {
+        f.Settings["Dashboard:ReportInterval"] = "00:00:00.250";
+        f.Settings["Cluster:ServiceId"] = $"dash-{Guid.NewGuid():N}";
+    });
 
     private Task<DashboardClient> SignInAsync() => DashboardClient.SignInAsync(_api.Http.BaseAddress!, ProductApi.AdminToken);
 

@@ -69,6 +69,49 @@ public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixt
     }
 
     [Fact]
+    public async Task AReactivatedAggregatorRestoresItsTotalsAndSeriesAndANodeReportingAgainCountsOnce()
+    {
+        await Stats.Report(Report("e", 1, new() { ["issued"] = 4, ["steps"] = 6, ["requests"] = 6 }));
+        await Stats.Report(Report("e", 2, new() { ["issued"] = 5, ["steps"] = 8, ["requests"] = 8 }));
+        Assert.Equal((5L, 8L, 8L), Figures(await FlowAsync()));
+
+        // Every idle activation goes (the aggregator saves as it deactivates); the next call activates it afresh.
+        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal((5L, 8L, 8L), Figures(await FlowAsync()));
+
+        // The node's next cumulative report replaces its restored counts; being the first since the restore, it is
+        // a baseline for the series (what came between the save and the restore stays out of the per-minute series).
+        await Stats.Report(Report("e", 3, new() { ["issued"] = 7, ["steps"] = 10, ["requests"] = 10 }));
+        Assert.Equal((7L, 10L, 8L), Figures(await FlowAsync()));
+        await Stats.Report(Report("e", 4, new() { ["issued"] = 7, ["steps"] = 11, ["requests"] = 11 }));
+        Assert.Equal((7L, 11L, 9L), Figures(await FlowAsync()));
+
+        static (long Issued, long Steps, long Requests) Figures(FlowOverview flow) => (flow.Issued, flow.Steps, flow.Windows.Single(w => w.Minutes == 5).Requests);
+    }
+
+    [Fact]
+    public async Task TheWaitingDeadlinesOfANodeThatStoppedReportingLapseInTheAggregatorOnce()
+    {
+        var hour = PendingDeadlines.EndedBelow(cluster.Time.Now);
+        // Node "f" issued four sessions and opened three. At its last report one issued-only and two open sessions
+        // waited for a deadline in an hour now over (it would have folded them itself had it not stopped reporting),
+        // one open session for the next hour.
+        await Stats.Report(new NodeStatsReport("f", "silo", _started, 1,
+            [new FlowCounterSnapshot(_flow, new() { ["issued"] = 4, ["opened"] = 3, ["active"] = 3 }, [], [new(hour - 1, 1, 2), new(hour + 1, 0, 1)])], [], []));
+        // Node "g" completed one of the two open sessions before its deadline (the grain had moved there): −1 in its bucket.
+        await Stats.Report(new NodeStatsReport("g", "silo", _started, 1,
+            [new FlowCounterSnapshot(_flow, new() { ["completed"] = 1, ["active"] = -1 }, [], [new(hour - 1, 0, -1)])], [], []));
+
+        var flow = await FlowAsync();
+        Assert.Equal((4L, 1L, 2L, 1L), (flow.Issued, flow.Completed, flow.Expired, flow.Active));
+
+        // The same once the aggregator is restored from storage.
+        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        flow = await FlowAsync();
+        Assert.Equal((4L, 1L, 2L, 1L), (flow.Issued, flow.Completed, flow.Expired, flow.Active));
+    }
+
+    [Fact]
     public async Task SessionsOnBothSilosAddUpInTheFigures()
     {
         const int sessions = 12;
