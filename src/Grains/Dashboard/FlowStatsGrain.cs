@@ -1,4 +1,4 @@
-using Backend.Grains.Sessions;
+using Backend.Flows.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Backend.Grains.Dashboard;
@@ -9,7 +9,7 @@ namespace Backend.Grains.Dashboard;
 /// start again from then.
 /// </summary>
 [GrainType("flow-stats")]
-public sealed partial class FlowStatsGrain(TimeProvider time, FlowCatalog catalog, ILogger<FlowStatsGrain> logger) : Grain, IFlowStatsGrain
+public sealed partial class FlowStatsGrain(TimeProvider time, FlowRegistry catalog, ILogger<FlowStatsGrain> logger) : Grain, IFlowStatsGrain
 {
     /// <summary>Everything together, in <see cref="DashboardOverview.Flows"/>.</summary>
     public const string AllFlows = "*";
