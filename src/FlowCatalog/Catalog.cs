@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Backend.FlowCatalog.Booking;
 using Backend.FlowCatalog.SignUp;
 using Backend.Flows.FlowJson;
 using Backend.Flows.Routing;
@@ -16,6 +17,7 @@ public static class Catalog
     public static IReadOnlyList<CatalogFlow> All { get; } =
     [
         new(SignUpNames.Flow, SignUpFlowJson.Document, typeof(SignUpFlow)),
+        new(BookingNames.Flow, BookingFlowJson.Document, typeof(BookingFlow)),
     ];
 
     /// <summary>The flow named <paramref name="name"/>, if any.</summary>
