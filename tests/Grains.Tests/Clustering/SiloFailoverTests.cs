@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using Backend.Flows.Endpoint;
+using Backend.FlowCatalog;
 using Backend.FlowCatalog.SignUp;
+using Backend.Flows.Endpoint;
 using Backend.Grains.Hosting;
 using Backend.TestSupport.Postgres;
 using Microsoft.Extensions.Configuration;
@@ -70,6 +71,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
             var silo = Host.CreateApplicationBuilder();
             silo.Configuration.AddInMemoryCollection(Settings);
             silo.AddFlowSilo();
+            silo.AddFlowCatalog();
             _silos.Add(silo.Build());
             await _silos[^1].StartAsync();
         }
