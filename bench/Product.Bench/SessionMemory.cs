@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Backend.FlowCatalog;
 using Backend.Grains;
 using Backend.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +39,7 @@ internal static class SessionMemoryProbe
             ["Cluster:GatewayPort"] = "-1",
             ["Dashboard:Enabled"] = "false",
         });
+        builder.AddFlowCatalog();
         builder.AddFlowSilo();
         using var host = builder.Build();
         await host.StartAsync();

@@ -4,6 +4,7 @@ using Backend.Api.Faults;
 using Backend.Api.Limits;
 using Backend.Api.Sessions;
 using Backend.Api.Webhook;
+using Backend.FlowCatalog;
 using Backend.Grains.Hosting;
 using Backend.ServiceDefaults;
 
@@ -18,6 +19,8 @@ builder.AddServiceTelemetry(FlowEndpointMetrics.MeterName);
 // The grains: a co-hosted Orleans silo (memory storage by default, PostgreSQL when configured), or, with
 // Cluster:Mode=Client, an Orleans client of the silos (src/Silo).
 builder.AddFlowGrainHost();
+// The product's flows (src/FlowCatalog), served at /flows/{name}: the silo runs their handlers, the admin API issues them.
+builder.AddFlowCatalog();
 // The encrypted data endpoint: keys (a development key on first run), signature check, handler seam.
 builder.AddFlowEndpoint();
 // Meta's webhook: subscription check, signed deliveries, de-duplication of retries.

@@ -1,3 +1,4 @@
+using Backend.FlowCatalog;
 using Backend.Grains.Hosting;
 using Backend.ServiceDefaults;
 
@@ -18,6 +19,8 @@ builder.AddFlowSilo(silo =>
         silo.UseKubernetesHosting();
     }
 });
+// The product's flows (src/FlowCatalog): their handlers run here, in the grains that hold the sessions.
+builder.AddFlowCatalog();
 // Liveness (/healthz) and readiness (/readyz: database and cluster answer) for orchestrators.
 builder.AddClusterHealthChecks();
 // On SIGTERM the silo drains: its activations deactivate (state is saved on every write already) and it leaves

@@ -54,7 +54,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
 
         var upload = await Cli.RunAsync("upload", "sign_up", "--flow", flow.Id);
 
-        var expected = Backend.Flows.FlowJson.FlowJsonSerializer.Serialize(Backend.Grains.Flows.SignUpFlowJson.Build(Backend.Grains.Flows.SignUpFlowVariant.Product));
+        var expected = Backend.Flows.FlowJson.FlowJsonSerializer.Serialize(Backend.FlowCatalog.SignUp.SignUpFlowJson.Document);
         Assert.Equal((0, ""), (upload.ExitCode, upload.Error));
         Assert.Equal($"Uploaded sign_up.json ({System.Text.Encoding.UTF8.GetByteCount(expected)} bytes) to flow {flow.Id}.\nNo validation errors.\n", upload.Out);
         Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(Cli.Graph.RequestsTo("POST", "/assets").Single().Parts[0].Body));

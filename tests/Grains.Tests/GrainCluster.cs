@@ -1,3 +1,4 @@
+using Backend.FlowCatalog;
 using Backend.Flows.FlowJson;
 using Backend.Flows.Routing;
 using Backend.Grains.Hosting;
@@ -66,7 +67,8 @@ public abstract class GrainCluster : IAsyncLifetime
             host.Configuration["FlowSessions:Lifetime"] = "01:00:00";
             host.Configuration["Accounts:DataKey"] = DataKey;
             host.AddFlowGrains();
-            host.AddFlow<EchoFlow>();
+            host.AddFlowCatalog();
+            host.Services.AddFlow<EchoFlow>();
             host.Services.RemoveAll<TimeProvider>();
             host.Services.AddSingleton<TimeProvider>(Time);
         });

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Backend.Api.FlowEndpoint;
 using Backend.Api.Webhook;
 using Backend.Flows.Graph;
+using Backend.Flows.Routing;
 using Backend.Grains;
 using Backend.Grains.Sessions;
 using Microsoft.Extensions.Options;
@@ -95,14 +96,14 @@ public static partial class SessionsApi
         return routes;
     }
 
-    private static async Task<IResult> IssueAsync(string name, IssueSessionRequest request, IGrainFactory grains, FlowCatalog catalog, IOptions<FlowSessionOptions> sessions, IOptions<AdminOptions> admin)
+    private static async Task<IResult> IssueAsync(string name, IssueSessionRequest request, IGrainFactory grains, FlowRegistry catalog, IOptions<FlowSessionOptions> sessions, IOptions<AdminOptions> admin)
     {
         var (issued, _, problem) = await IssueSessionAsync(name, request, grains, catalog, sessions.Value, admin.Value);
         return problem ?? TypedResults.Created($"/admin/sessions/{issued!.FlowToken}", issued);
     }
 
     private static async Task<IResult> SendAsync(
-        string name, IssueSessionRequest request, IGrainFactory grains, FlowCatalog catalog,
+        string name, IssueSessionRequest request, IGrainFactory grains, FlowRegistry catalog,
         IOptions<FlowSessionOptions> sessions, IOptions<AdminOptions> admin, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (services.GetService<IWhatsAppGraphClient>() is not { } graph)
@@ -128,7 +129,7 @@ public static partial class SessionsApi
     }
 
     private static async Task<(IssuedSession? Issued, FlowMessage? Message, IResult? Problem)> IssueSessionAsync(
-        string name, IssueSessionRequest request, IGrainFactory grains, FlowCatalog catalog, FlowSessionOptions sessions, AdminOptions admin)
+        string name, IssueSessionRequest request, IGrainFactory grains, FlowRegistry catalog, FlowSessionOptions sessions, AdminOptions admin)
     {
         if (catalog.Find(name) is null)
         {
@@ -150,7 +151,7 @@ public static partial class SessionsApi
         return (new IssuedSession(token, name, snapshot.ExpiresAt, message.ToRequestBody()), message, null);
     }
 
-    private static FlowMessage Message(string name, IssueSessionRequest request, string token, FlowCatalog catalog, AdminOptions admin)
+    private static FlowMessage Message(string name, IssueSessionRequest request, string token, FlowRegistry catalog, AdminOptions admin)
     {
         var flowId = request.FlowId ?? admin.FlowIds.GetValueOrDefault(name);
         return new FlowMessage

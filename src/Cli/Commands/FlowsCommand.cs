@@ -1,5 +1,5 @@
 using Backend.Flows.FlowJson;
-using Backend.Grains.Flows;
+using Backend.FlowCatalog;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -155,7 +155,7 @@ public static class FlowsCommand
     {
         var file = new Argument<string>("source")
         {
-            Description = "A Flow JSON file (at most 10 MB), or the name of a flow defined in C# (" + string.Join(", ", BuiltInFlows.All.Select(f => f.Name)) + ").",
+            Description = "A Flow JSON file (at most 10 MB), or the name of a flow defined in C# (" + string.Join(", ", Catalog.All.Select(f => f.Name)) + ").",
         };
         var flow = new Option<string>("--flow") { Description = FlowArgumentHelp, Required = true };
         var skip = new Option<bool>("--skip-preflight") { Description = "Upload without the offline check (Meta still validates)." };
@@ -168,7 +168,7 @@ public static class FlowsCommand
             var source = parse.GetValue(file)!;
             FlowJsonContent content;
             string path;
-            if (!File.Exists(source) && BuiltInFlows.Find(source) is { } definition)
+            if (!File.Exists(source) && Catalog.Find(source) is { } definition)
             {
                 path = $"{definition.Name}.json";
                 content = FlowJsonContent.FromString(FlowJsonSerializer.Serialize(definition.FlowJson));

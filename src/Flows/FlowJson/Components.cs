@@ -437,11 +437,11 @@ public sealed record DatePicker : InputComponent
     /// <summary>The label.</summary>
     public required string Label { get; init; }
 
-    /// <summary>The earliest date.</summary>
-    public string? MinDate { get; init; }
+    /// <summary>The earliest date, or a binding (a date the endpoint serves, such as today's).</summary>
+    public FlowValue<string>? MinDate { get; init; }
 
-    /// <summary>The latest date.</summary>
-    public string? MaxDate { get; init; }
+    /// <summary>The latest date, or a binding.</summary>
+    public FlowValue<string>? MaxDate { get; init; }
 
     /// <summary>Dates that cannot be chosen, or a binding.</summary>
     public FlowValue<string[]>? UnavailableDates { get; init; }
@@ -494,11 +494,11 @@ public sealed record CalendarPicker : InputComponent
     /// <summary><c>single</c> or <c>range</c>.</summary>
     public string? Mode { get; init; }
 
-    /// <summary>The earliest date.</summary>
-    public string? MinDate { get; init; }
+    /// <summary>The earliest date, or a binding (a date the endpoint serves, such as today's).</summary>
+    public FlowValue<string>? MinDate { get; init; }
 
-    /// <summary>The latest date.</summary>
-    public string? MaxDate { get; init; }
+    /// <summary>The latest date, or a binding.</summary>
+    public FlowValue<string>? MaxDate { get; init; }
 
     /// <summary>Dates that cannot be chosen, or a binding.</summary>
     public FlowValue<string[]>? UnavailableDates { get; init; }

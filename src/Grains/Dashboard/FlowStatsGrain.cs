@@ -1,4 +1,4 @@
-using Backend.Grains.Sessions;
+using Backend.Flows.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -19,7 +19,7 @@ public sealed partial class FlowStatsGrain(
     [PersistentState("stats")] IPersistentState<FlowStatsState> state,
     IOptions<FlowDashboardOptions> options,
     TimeProvider time,
-    FlowCatalog catalog,
+    FlowRegistry catalog,
     ILogger<FlowStatsGrain> logger) : Grain, IFlowStatsGrain
 {
     /// <summary>Everything together, in <see cref="DashboardOverview.Flows"/>.</summary>

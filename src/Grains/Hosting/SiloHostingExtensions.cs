@@ -6,7 +6,6 @@ using Backend.Flows.Routing;
 using Backend.Grains.Accounts;
 using Backend.Grains.Clustering;
 using Backend.Grains.Dashboard;
-using Backend.Grains.Flows;
 using Backend.Grains.Sessions;
 using Backend.Grains.Storage;
 using Microsoft.Extensions.Configuration;
@@ -133,7 +132,9 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// The grains' services: session and account settings (validated at start), the password hasher, the
-    /// flow catalog, the media decryptor (<see cref="FlowMediaDecryptor"/>) and the seeds' sign-up flow. More flows are added with <see cref="AddFlow{TFlow}"/>.
+    /// flow registry, the media decryptor (<see cref="FlowMediaDecryptor"/>) and the dashboard's counts. The flows
+    /// themselves are registered by the host (<c>AddFlowCatalog</c> of <c>src/FlowCatalog</c>, or
+    /// <see cref="FlowServiceCollectionExtensions.AddFlow{TFlow}"/> for one flow).
     /// </summary>
     public static IHostApplicationBuilder AddFlowGrains(this IHostApplicationBuilder builder)
     {
@@ -144,14 +145,13 @@ public static class SiloHostingExtensions
         builder.Services.TryAddSingleton<PersonalDataProtector>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<AccountOptions>>().Value.PasswordIterations));
-        builder.Services.TryAddSingleton<FlowCatalog>();
+        builder.Services.TryAddSingleton<FlowRegistry>();
         // Handlers (and webhook sinks) that receive PhotoPicker/DocumentPicker uploads download and open them with it.
         builder.Services.AddFlowMediaDecryptor(builder.Configuration.GetSection(FlowMediaOptions.Section));
         // The dashboard's counts on this node, and their report to the cluster every second or so.
         builder.Services.AddOptions<FlowDashboardOptions>().BindConfiguration(FlowDashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<FlowStats>();
         builder.Services.AddHostedService<FlowStatsReporter>();
-        builder.AddFlow<SignUpFlow>();
         return builder;
     }
 
@@ -161,14 +161,6 @@ public static class SiloHostingExtensions
         var options = new FlowDashboardOptions();
         configuration.GetSection(FlowDashboardOptions.Section).Bind(options);
         return (options.Enabled, options.Enabled && options.Orleans);
-    }
-
-    /// <summary>Registers a flow definition (served at <c>/flows/{its name}</c>); its constructor takes services.</summary>
-    public static IHostApplicationBuilder AddFlow<TFlow>(this IHostApplicationBuilder builder)
-        where TFlow : FlowDefinition
-    {
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<FlowDefinition, TFlow>());
-        return builder;
     }
 
     /// <summary>The default grain storage of <paramref name="cluster"/>: Orleans' memory storage, or PostgreSQL.</summary>

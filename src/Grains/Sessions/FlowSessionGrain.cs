@@ -19,7 +19,7 @@ namespace Backend.Grains.Sessions;
 [GrainType("flow-session")]
 public sealed partial class FlowSessionGrain(
     [PersistentState("session")] IPersistentState<FlowSessionState> session,
-    FlowCatalog flows,
+    FlowRegistry flows,
     IOptions<FlowSessionOptions> options,
     PersonalDataProtector protector,
     TimeProvider time,

@@ -1,4 +1,4 @@
-using Backend.Grains.Flows;
+using Backend.FlowCatalog.SignUp;
 using Backend.Flows.FlowJson;
 
 namespace Backend.Flows.Tests.FlowJson;
@@ -122,9 +122,47 @@ public static class SeedFlows
         };
     }
 
-    /// <summary>The seeds' sign-up flow as documented (LOGIN links back to SIGN_UP), as the product builds it.</summary>
-    public static FlowJsonDocument SignUp() => SignUpFlowJson.Build(SignUpFlowVariant.Seed);
+    /// <summary>
+    /// The seeds' sign-up flow as documented (<c>tests/TestData/golden/sign-up-flow.json</c>): the corrected flow
+    /// with LOGIN's link back to SIGN_UP, which Meta's routing rules reject (a backward route).
+    /// </summary>
+    public static FlowJsonDocument SignUp()
+    {
+        var corrected = SignUpCorrected();
+        var backToSignUp = new EmbeddedLink("Don't have an account?", new NavigateAction
+        {
+            Next = corrected.Screens.Single(s => s.Id == SignUpNames.Screens.SignUp),
+            Payload = new()
+            {
+                [SignUpNames.Data.EmailInitial] = "",
+                [SignUpNames.Data.PasswordInitial] = "",
+                [SignUpNames.Data.ConfirmPasswordInitial] = "",
+                [SignUpNames.Data.FirstNameInitial] = "",
+                [SignUpNames.Data.LastNameInitial] = "",
+            },
+        });
+        return corrected with
+        {
+            Screens = [.. corrected.Screens.Select(s => s.Id != SignUpNames.Screens.Login ? s : s with
+            {
+                Layout = s.Layout with { Children = [s.Layout.Children[0], backToSignUp, .. s.Layout.Children.Skip(1)] },
+            })],
+        };
+    }
 
-    /// <summary>The corrected sign-up flow: LOGIN no longer navigates back to SIGN_UP (Back does that).</summary>
-    public static FlowJsonDocument SignUpCorrected() => SignUpFlowJson.Build(SignUpFlowVariant.Corrected);
+    /// <summary>
+    /// The corrected sign-up flow (LOGIN no longer navigates back to SIGN_UP; Back does that) at the seed document's
+    /// versions (Flow JSON 3.0, data API 3.0, which have no <c>sensitive</c>): the product's flow
+    /// (<see cref="SignUpFlowJson.Document"/>, 7.3) pinned back to them.
+    /// </summary>
+    public static FlowJsonDocument SignUpCorrected()
+    {
+        var product = SignUpFlowJson.Document;
+        return product with
+        {
+            Version = "3.0",
+            DataApiVersion = "3.0",
+            Screens = [.. product.Screens.Select(s => s with { Sensitive = null })],
+        };
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Backend.FlowCatalog;
+using Backend.FlowCatalog.SignUp;
 using Backend.Flows.Endpoint;
-using Backend.Grains.Flows;
 using Backend.Grains.Hosting;
 using Backend.TestSupport.Postgres;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,7 @@ public sealed class KilledSiloTests(PostgresGrainCluster host, Xunit.Abstraction
         var tokens = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid().ToString("N")).ToArray();
         foreach (var token in tokens)
         {
-            await grains.GetFlowSession(token).Issue(new FlowSessionIssue(SignUpFlow.FlowName, "15550001111", TimeSpan.Zero));
+            await grains.GetFlowSession(token).Issue(new FlowSessionIssue(SignUpNames.Flow, "15550001111", TimeSpan.Zero));
             await grains.GetFlowSession(token).Handle(SiloFailoverTests.Init(token), default);
         }
         // Placement decides where sessions live: kill the silo that hosts the most of them.
@@ -70,6 +71,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
             var silo = Host.CreateApplicationBuilder();
             silo.Configuration.AddInMemoryCollection(Settings);
             silo.AddFlowSilo();
+            silo.AddFlowCatalog();
             _silos.Add(silo.Build());
             await _silos[^1].StartAsync();
         }
@@ -101,7 +103,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     internal static FlowStep Init(string token) =>
-        new(SignUpFlow.FlowName, new DataExchangeRequest("3.0", FlowRequestAction.Init, null, [], token, null));
+        new(SignUpNames.Flow, new DataExchangeRequest("3.0", FlowRequestAction.Init, null, [], token, null));
 
     [Fact]
     public async Task AnAbruptlyStoppedSilosSessionsGoOnFromTheirSavedStateOnTheSurvivor()
@@ -110,7 +112,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
         var tokens = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid().ToString("N")).ToArray();
         foreach (var token in tokens)
         {
-            await grains.GetFlowSession(token).Issue(new FlowSessionIssue(SignUpFlow.FlowName, "15550001111", TimeSpan.Zero));
+            await grains.GetFlowSession(token).Issue(new FlowSessionIssue(SignUpNames.Flow, "15550001111", TimeSpan.Zero));
             await grains.GetFlowSession(token).Handle(Init(token), default);
         }
         Assert.Equal(2, await CountAsync("SELECT count(*) FROM membership WHERE status = 3"));

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Backend.Flows.Endpoint;
-using Backend.Grains.Flows;
+using Backend.FlowCatalog.SignUp;
 
 namespace Backend.Grains.Tests.Sessions;
 
@@ -15,13 +15,13 @@ public abstract class FlowSessionGrainTests(GrainCluster host)
 
     private IFlowSessionGrain Session(string? token = null) => host.Grains.GetFlowSession(token ?? _token);
 
-    private FlowStep Init(string flow = SignUpFlow.FlowName) =>
+    private FlowStep Init(string flow = SignUpNames.Flow) =>
         new(flow, new DataExchangeRequest("3.0", FlowRequestAction.Init, null, [], _token, null));
 
     private async Task<IFlowSessionGrain> IssuedAsync(TimeSpan? lifetime = null)
     {
         var session = Session();
-        await session.Issue(new FlowSessionIssue(SignUpFlow.FlowName, "15550001111", lifetime ?? TimeSpan.Zero));
+        await session.Issue(new FlowSessionIssue(SignUpNames.Flow, "15550001111", lifetime ?? TimeSpan.Zero));
         return session;
     }
 
@@ -44,7 +44,7 @@ public abstract class FlowSessionGrainTests(GrainCluster host)
         var session = await IssuedAsync();
         await session.Handle(Init(), default);
 
-        var again = await session.Issue(new FlowSessionIssue(SignUpFlow.FlowName, "19999999999", TimeSpan.Zero));
+        var again = await session.Issue(new FlowSessionIssue(SignUpNames.Flow, "19999999999", TimeSpan.Zero));
 
         Assert.Equal((FlowSessionStatus.Open, "15550001111"), (again.Status, again.Recipient));
     }
@@ -93,8 +93,8 @@ public abstract class FlowSessionGrainTests(GrainCluster host)
         var session = await IssuedAsync();
         await session.Handle(Init(), default);
 
-        await session.RecordError(new FlowErrorReport(SignUpFlow.FlowName, "payload-schema-error", "bad", "START"));
-        await session.RecordError(new FlowErrorReport(SignUpFlow.FlowName, "invalid-screen-transition", "bad", "START"));
+        await session.RecordError(new FlowErrorReport(SignUpNames.Flow, "payload-schema-error", "bad", "START"));
+        await session.RecordError(new FlowErrorReport(SignUpNames.Flow, "invalid-screen-transition", "bad", "START"));
 
         var snapshot = (await session.Get())!;
         Assert.Equal((2, FlowSessionStatus.Open, "START"), (snapshot.ErrorNotifications, snapshot.Status, snapshot.CurrentScreen));

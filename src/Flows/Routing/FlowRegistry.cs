@@ -1,15 +1,18 @@
-using Backend.Flows.Routing;
+namespace Backend.Flows.Routing;
 
-namespace Backend.Grains.Sessions;
-
-/// <summary>The flow definitions this deployment serves, by name.</summary>
-public sealed class FlowCatalog
+/// <summary>
+/// The flow definitions a host serves, by name: every <see cref="FlowDefinition"/> registered with
+/// <see cref="FlowServiceCollectionExtensions.AddFlow{TFlow}"/>. The data endpoint, the sessions and the admin API
+/// find a flow's handlers and Flow JSON here.
+/// </summary>
+public sealed class FlowRegistry
 {
     private readonly Dictionary<string, FlowDefinition> _flows;
 
     /// <summary>Indexes the registered definitions; two with one name are a configuration error.</summary>
-    public FlowCatalog(IEnumerable<FlowDefinition> definitions)
+    public FlowRegistry(IEnumerable<FlowDefinition> definitions)
     {
+        ArgumentNullException.ThrowIfNull(definitions);
         _flows = new(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
