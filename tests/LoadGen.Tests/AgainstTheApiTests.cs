@@ -1,5 +1,5 @@
 using System.Globalization;
-using Backend.Api.FlowEndpoint;
+using Backend.Api.Endpoint;
 using Backend.LoadGen.Reporting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

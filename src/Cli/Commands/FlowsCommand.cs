@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Backend.Flows.Graph;
@@ -101,10 +100,6 @@ public static class FlowsCommand
         FindingsTable.Write(cli, errors);
         return ExitCodes.ApiOrValidationError;
     }
-
-    /// <summary>A fresh, unpredictable flow token (128 random bits, base64url).</summary>
-    internal static string NewFlowToken() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Parses <c>--data</c>: a non-empty JSON object.</summary>
     internal static JsonObject? ParseData(string? json)

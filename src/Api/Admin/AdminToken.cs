@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Backend.Api.Sessions;
+namespace Backend.Api.Admin;
 
 /// <summary>The admin's token (<c>Admin:Token</c>), checked in constant time by the admin API and the dashboard's sign-in.</summary>
 public static class AdminToken
