@@ -4,6 +4,7 @@ using Backend.Grains.Hosting;
 using Backend.TestSupport.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace Backend.Grains.Tests;
@@ -30,14 +31,6 @@ public sealed class EchoFlow : FlowDefinition
     protected override void Configure(FlowRouter router) => router.Default(c => c.Screen("ONLY"));
 }
 
-/// <summary>A clock the test moves.</summary>
-public sealed class AdjustableTime : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>
 /// A real Orleans cluster of two silos (TestingHost, in process) with the product's grains and grain storage,
 /// an adjustable clock and the echo flow. Subclasses choose the storage.
@@ -46,7 +39,8 @@ public abstract class GrainCluster : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
 
-    public AdjustableTime Time { get; } = new();
+    /// <summary>The grains' clock, which the test moves.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
 
     /// <summary>The cluster's <c>Accounts:DataKey</c>.</summary>
     public string DataKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -93,22 +87,19 @@ public sealed class MemoryGrainCluster : GrainCluster
 /// <summary>Grains on PostgreSQL storage, in a database of their own.</summary>
 public sealed class PostgresGrainCluster : GrainCluster
 {
-    private PostgresDatabase? _database;
+    private readonly PostgresFixture _database = new("grains");
 
-    public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Not deployed.");
+    public string ConnectionString => _database.ConnectionString;
 
     protected override async Task<ClusterSettings> StorageAsync()
     {
-        _database = await PostgresDatabase.CreateAsync("grains");
+        await _database.InitializeAsync();
         return new ClusterSettings { Storage = GrainStorageKind.Postgres, ConnectionString = _database.ConnectionString, ServiceId = "grain-tests" };
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
+        await _database.DisposeAsync();
     }
 }
