@@ -78,10 +78,10 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
         var parameters = Cli.Graph.SentMessages.Single()["interactive"]!["action"]!["parameters"]!.AsObject();
         Assert.Equal("Sign up", parameters["flow_name"]!.GetValue<string>());
         Assert.Equal("data_exchange", parameters["flow_action"]!.GetValue<string>());
-        // Uploading moved the published flow back to draft (§10 lifecycle), so only the draft can be sent.
+        // Uploading moved the published flow back to draft (the lifecycle of https://developers.facebook.com/docs/whatsapp/flows/reference/flowsapi), so only the draft can be sent.
         Assert.Equal("draft", parameters["mode"]!.GetValue<string>());
         var token = parameters["flow_token"]!.GetValue<string>();
-        Assert.Equal(22, token.Length);
+        Assert.Equal(43, token.Length); // FlowTokens.Mint: 256 bits, base64url
         Assert.EndsWith($"flow_token {token}\n", send.Out);
     }
 
