@@ -3,7 +3,7 @@ using Backend.LoadGen.Measurement;
 
 namespace Backend.Product.Bench;
 
-/// <summary>One target of issue 7 / DESIGN §7, checked against a run.</summary>
+/// <summary>One of the product's performance targets (bench/README.md), checked against a run.</summary>
 /// <param name="What">The figure, e.g. "throughput / RSA ceiling".</param>
 /// <param name="Required">The target, e.g. "≥ 85 %".</param>
 /// <param name="Measured">The figure measured.</param>
