@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -44,8 +43,7 @@ internal sealed partial class AdminBearerHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The bearer token is not the admin token."));
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], AdminAuthentication.Scheme);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), AdminAuthentication.Scheme)));
+        return Task.FromResult(AdminToken.Authenticated(AdminAuthentication.Scheme));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -79,8 +78,7 @@ internal sealed class DashboardSignInHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The dashboard cookie is expired or was not issued with this admin token."));
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], DashboardCookie.Scheme);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), DashboardCookie.Scheme)));
+        return Task.FromResult(AdminToken.Authenticated(DashboardCookie.Scheme));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
