@@ -32,6 +32,26 @@ public sealed class EchoFlow : FlowDefinition
 }
 
 /// <summary>
+/// The grains' clock: <see cref="FakeTimeProvider"/>'s wall clock, which a test sets and advances, with the system's
+/// timers and stopwatch. The silos run their own timers and timeouts on the same provider, and those must keep
+/// running while the test's clock stands still.
+/// </summary>
+public sealed class ClusterClock : FakeTimeProvider
+{
+    public ClusterClock(DateTimeOffset start)
+        : base(start)
+    {
+    }
+
+    public override long TimestampFrequency => System.TimestampFrequency;
+
+    public override long GetTimestamp() => System.GetTimestamp();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, dueTime, period);
+}
+
+/// <summary>
 /// A real Orleans cluster of two silos (TestingHost, in process) with the product's grains and grain storage,
 /// an adjustable clock and the echo flow. Subclasses choose the storage.
 /// </summary>
@@ -40,7 +60,7 @@ public abstract class GrainCluster : IAsyncLifetime
     private InProcessTestCluster? _cluster;
 
     /// <summary>The grains' clock, which the test moves.</summary>
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+    public ClusterClock Time { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
 
     /// <summary>The cluster's <c>Accounts:DataKey</c>.</summary>
     public string DataKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
