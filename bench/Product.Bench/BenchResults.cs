@@ -3,7 +3,7 @@ using Backend.LoadGen.Measurement;
 
 namespace Backend.Product.Bench;
 
-/// <summary>One target of issue 7 / DESIGN §7, checked against a run.</summary>
+/// <summary>One of the product's performance targets (bench/README.md), checked against a run.</summary>
 /// <param name="What">The figure, e.g. "throughput / RSA ceiling".</param>
 /// <param name="Required">The target, e.g. "≥ 85 %".</param>
 /// <param name="Measured">The figure measured.</param>
@@ -74,7 +74,7 @@ public sealed record ScenarioResult(
     public double? PostgresCpuPerRequestUs => PostgresCores is { } cores ? PerRequestUs(cores) : null;
 
     /// <summary>
-    /// DESIGN §7's efficiency: the CPU of one RSA decryption (<paramref name="rsaCpuUs"/>, the ceiling of the same run)
+    /// The efficiency of docs/performance.md: the CPU of one RSA decryption (<paramref name="rsaCpuUs"/>, the ceiling of the same run)
     /// over the server's CPU per request. 100 % would mean the request costs nothing but its decryption.
     /// </summary>
     public double? Efficiency(double rsaCpuUs) => ServerCpuPerRequestUs > 0 && rsaCpuUs > 0 ? rsaCpuUs / ServerCpuPerRequestUs : null;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Backend.Product.Bench;
 
 /// <summary>
-/// What the dashboard's collection costs (DESIGN §7: at most 5 % of step throughput): the same closed-loop step run
+/// What the dashboard's collection costs (target: at most 5 % of step throughput): the same closed-loop step run
 /// against two Api processes that differ only in <c>Dashboard:Enabled</c>, alternated (on, off, on, off) so the
 /// machine's changing background load falls on both alike; and, since that comparison drowns in the background load
 /// of a shared machine, the counting's own CPU per step timed in process, set against a step's server CPU. The

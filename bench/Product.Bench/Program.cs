@@ -3,7 +3,7 @@ using Backend.Product.Bench;
 using Backend.TestSupport.Postgres;
 using Npgsql;
 
-// The product's figures (issue 7, DESIGN §7): the Api as a separate process on Postgres, flows-load in this process,
+// The product's figures (targets in bench/README.md): the Api as a separate process on Postgres, flows-load in this process,
 // each throughput against its CPU ceiling measured in the same run. Started by bench/run.sh; see bench/README.md.
 if (!OperatingSystem.IsLinux())
 {

@@ -89,7 +89,7 @@ internal static class ReadmeWriter
 
         text.AppendLine("## CPU per request, per server process").AppendLine();
         text.AppendLine(string.Create(c, $"CPU time of each server process over the measured period divided by the HTTP requests answered; *efficiency* = the CPU of one ") +
-            string.Create(c, $"RSA decryption in this run's ceiling ({RsaCpuUs(s):0} µs) ÷ the server's CPU per request (DESIGN §7): the share of the server's work that is ") +
+            string.Create(c, $"RSA decryption in this run's ceiling ({RsaCpuUs(s):0} µs) ÷ the server's CPU per request ([docs/performance.md](../docs/performance.md)): the share of the server's work that is ") +
             "the decryption Meta's protocol imposes.").AppendLine();
         text.AppendLine("| Run | Requests/s | Api | Silo | PostgreSQL | Server | Efficiency |").AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var run in s.Scenarios)

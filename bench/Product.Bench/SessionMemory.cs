@@ -19,7 +19,7 @@ namespace Backend.Product.Bench;
 public sealed record SessionMemory(int Sessions, double BytesPerSessionAtTenth, double BytesPerSession, double HeapGrowthMb, double RssGrowthMb, double IssuedPerSecond);
 
 /// <summary>
-/// DESIGN §7's memory figures: bytes per idle session activation and the memory of 100,000 live sessions. A silo
+/// The memory figures of docs/performance.md: bytes per idle session activation and the memory of 100,000 live sessions. A silo
 /// runs in this process (the product's own hosting, <see cref="SiloHostingExtensions.AddFlowSilo"/>, state in
 /// the bench's PostgreSQL, the dashboard off) so the managed heap can be read after a full, compacting collection:
 /// exact, where another process's resident memory would include its collector's headroom.

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Backend.Api.FlowEndpoint;
+using Backend.Api.Endpoint;
 
 namespace Backend.Api;
 

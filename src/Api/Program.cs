@@ -1,8 +1,9 @@
+using Backend.Api;
+using Backend.Api.Admin;
 using Backend.Api.Dashboard;
-using Backend.Api.FlowEndpoint;
+using Backend.Api.Endpoint;
 using Backend.Api.Faults;
 using Backend.Api.Limits;
-using Backend.Api.Sessions;
 using Backend.Api.Webhook;
 using Backend.FlowCatalog;
 using Backend.Grains.Hosting;
@@ -21,17 +22,18 @@ builder.AddServiceTelemetry(FlowEndpointMetrics.MeterName);
 builder.AddFlowGrainHost();
 // The product's flows (src/FlowCatalog), served at /flows/{name}: the silo runs their handlers, the admin API issues them.
 builder.AddFlowCatalog();
-// The encrypted data endpoint: keys (a development key on first run), signature check, handler seam.
+// The encrypted data endpoint: keys (a development key on first run), signature checks, the session grains behind it.
 builder.AddFlowEndpoint();
-// Meta's webhook: subscription check, signed deliveries, de-duplication of retries.
+// Meta's webhook: subscription check, signed deliveries, de-duplication of retries, completions to the session grains.
 builder.AddWebhook();
-// Flow sessions on grains behind the endpoint and the webhook; the admin API that issues and sends flows.
-builder.AddFlowSessions();
+// The admin API that issues and sends flows: bearer Admin:Token, idempotent sends, the Graph API client when configured.
+builder.AddAdmin();
+// The Api's own JSON (admin and dashboard): snake_case, as Meta's APIs write it.
+builder.AddApiJson();
 // The live dashboard (/dashboard): sign-in with the admin token, the cluster's flow figures, Orleans' dashboard.
 builder.AddDashboard();
 // Our own faults (state not saved, database or silo unreachable) answer 503 with Retry-After, as problem details.
-builder.Services.AddProblemDetails();
-builder.Services.AddExceptionHandler<TransientFaultHandler>();
+builder.AddTransientFaultAnswers();
 // A bounded queue per node: past Limits:MaxConcurrentRequests running and Limits:QueueLength waiting, 503.
 builder.AddRequestLimits();
 // Liveness (/healthz) and readiness (/readyz: database and cluster answer) for load balancers and orchestrators.

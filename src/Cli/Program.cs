@@ -17,15 +17,15 @@ public static partial class Program
         // Each feature contributes its commands from its own file (Commands/*.cs).
         var root = new RootCommand("WhatsApp Flows backend tool: keys, Flow JSON validation, flow management and sending.");
         root.Subcommands.Add(KeysCommand.Create(cli));
-        root.Subcommands.Add(FlowsCommand.CreateFlow(cli));
-        root.Subcommands.Add(FlowsCommand.Update(cli));
-        root.Subcommands.Add(FlowsCommand.Upload(cli));
-        root.Subcommands.Add(FlowsCommand.Publish(cli));
-        root.Subcommands.Add(FlowsCommand.Deprecate(cli));
-        root.Subcommands.Add(FlowsCommand.Delete(cli));
-        root.Subcommands.Add(FlowsCommand.Get(cli));
-        root.Subcommands.Add(FlowsCommand.Preview(cli));
-        root.Subcommands.Add(FlowsCommand.List(cli));
+        root.Subcommands.Add(FlowsCreateCommand.Create(cli));
+        root.Subcommands.Add(FlowsUpdateCommand.Create(cli));
+        root.Subcommands.Add(FlowsUploadCommand.Create(cli));
+        root.Subcommands.Add(FlowsPublishCommand.Create(cli));
+        root.Subcommands.Add(FlowsDeprecateCommand.Create(cli));
+        root.Subcommands.Add(FlowsDeleteCommand.Create(cli));
+        root.Subcommands.Add(FlowsGetCommand.Create(cli));
+        root.Subcommands.Add(FlowsPreviewCommand.Create(cli));
+        root.Subcommands.Add(FlowsListCommand.Create(cli));
         root.Subcommands.Add(FlowsSendCommand.Create(cli));
         root.Subcommands.Add(ConfigCommand.Create(cli));
         root.Subcommands.Add(ValidateCommand.Create()); // Flow JSON checked offline against Meta's rules

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Backend.Api.FlowEndpoint;
+using Backend.Api.Endpoint;
 using Backend.Api.Webhook;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Webhooks;
+using Backend.TestSupport.Logging;
 using Backend.TestSupport.Meta;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -24,6 +25,7 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
     public const string VerifyToken = "test-verify-token";
 
     private readonly bool _ownsKey;
+    private string? _keyDirectory;
 
     public RSA BusinessKey { get; }
     public EchoFlowHandler Handler { get; } = new();
@@ -33,6 +35,12 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
     public bool UseTestHandler { get; set; } = true;
     public bool UseTestSink { get; set; } = true;
     public string Environment { get; init; } = "Testing";
+
+    /// <summary>Whether <see cref="Logs"/> keeps every line (at Trace); off for load runs, which log too much to keep.</summary>
+    public bool CaptureLogs { get; init; } = true;
+
+    /// <summary>Applied over the Api's services after the test handler and sink (e.g. a handler of the test's own).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     /// <summary>A factory with a key pair of its own (the form xUnit class fixtures use).</summary>
     public FlowsApiFactory()
@@ -68,6 +76,31 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
         return CreateClient();
     }
 
+    /// <summary>The base URL of the running Api.</summary>
+    public Uri BaseUrl
+    {
+        get
+        {
+            using var client = Http();
+            return client.BaseAddress!;
+        }
+    }
+
+    /// <summary>The business public key in a PEM file, as an operator would hand it to a tool (removed on dispose).</summary>
+    public string PublicKeyFile
+    {
+        get
+        {
+            _keyDirectory ??= Directory.CreateTempSubdirectory("flows-api-tests-").FullName;
+            var path = Path.Combine(_keyDirectory, "public.pem");
+            if (!File.Exists(path))
+            {
+                File.WriteAllText(path, BusinessKey.ExportSubjectPublicKeyInfoPem());
+            }
+            return path;
+        }
+    }
+
     /// <summary>A client that encrypts and signs like Meta.</summary>
     public MetaFlowClient Meta(bool sign = true) => new(Http(), BusinessKey, sign ? AppSecret : null);
 
@@ -79,7 +112,17 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureLogging(logging =>
+        {
+            if (CaptureLogs)
+            {
+                logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace);
+            }
+            else
+            {
+                logging.ClearProviders();
+            }
+        });
         builder.ConfigureServices(services =>
         {
             if (UseTestHandler)
@@ -92,6 +135,7 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
                 services.RemoveAll<IFlowCompletionSink>();
                 services.AddSingleton<IFlowCompletionSink>(Sink);
             }
+            TestServices?.Invoke(services);
         });
     }
 
@@ -101,6 +145,11 @@ public class FlowsApiFactory : WebApplicationFactory<Program>
         if (disposing && _ownsKey)
         {
             BusinessKey.Dispose();
+        }
+        // The factory may be disposed more than once (Dispose and DisposeAsync).
+        if (disposing && _keyDirectory is not null && Directory.Exists(_keyDirectory))
+        {
+            Directory.Delete(_keyDirectory, recursive: true);
         }
     }
 }
@@ -169,29 +218,5 @@ public sealed class RecordingCompletionSink : IFlowCompletionSink
     {
         Events.Enqueue(flowEvent);
         return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>Keeps every formatted log line (with exceptions) so tests can search them.</summary>
-public sealed class LogCapture : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public string All => string.Join("\n", _lines);
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose() { }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

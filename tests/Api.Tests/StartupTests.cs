@@ -1,6 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
+using Backend.Api.Endpoint;
+using Backend.Flows.Endpoint;
+using Backend.ServiceDefaults;
 using Backend.TestSupport.Meta;
+using Microsoft.Extensions.Options;
 
 namespace Backend.Api.Tests;
 
@@ -49,8 +53,8 @@ public sealed class StartupTests : IDisposable
     public void OutsideDevelopmentAMissingKeyStopsStartUpWithAClearMessage()
     {
         using var factory = WithoutKeys("Production");
-        var ex = Assert.ThrowsAny<Exception>(() => factory.Http());
-        Assert.Contains("No private key is configured", ex.ToString());
+        var ex = Assert.Throws<StartupRefusedException>(() => factory.Http());
+        Assert.StartsWith("No private key is configured for the Flows endpoint.", ex.Message);
         Assert.False(File.Exists(Path.Combine(_folder, "dev", "key.pem")));
     }
 
@@ -61,9 +65,10 @@ public sealed class StartupTests : IDisposable
         factory.Settings["FlowEndpoint:Keys:0:Pem"] = RecordedExchange.PrivateKeyPem;
         factory.Settings["FlowEndpoint:Keys:0:Passphrase"] = "wrong";
 
-        var ex = Assert.ThrowsAny<Exception>(() => factory.Http());
-        Assert.Contains("FlowEndpoint:Keys:0", ex.ToString());
-        Assert.Contains("passphrase is wrong", ex.ToString());
+        var ex = Assert.Throws<StartupRefusedException>(() => factory.Http());
+        Assert.StartsWith("FlowEndpoint:Keys:0", ex.Message);
+        Assert.Contains("the passphrase is wrong", ex.Message);
+        Assert.IsType<FlowKeyException>(ex.InnerException);
     }
 
     [Fact]
@@ -104,8 +109,9 @@ public sealed class StartupTests : IDisposable
     {
         using var factory = new FlowsApiFactory();
         factory.Settings["FlowEndpoint:Flows:0"] = "../etc";
-        var ex = Assert.ThrowsAny<Exception>(() => factory.Http());
-        Assert.Contains("FlowEndpoint:Flows", ex.ToString());
+        var ex = Assert.Throws<OptionsValidationException>(() => factory.Http());
+        Assert.Equal(typeof(FlowEndpointOptions), ex.OptionsType);
+        Assert.Contains("FlowEndpoint:Flows names may contain only letters, digits, '-' and '_'.", ex.Failures);
     }
 }
 

@@ -23,7 +23,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Missing_token_is_a_usage_error_naming_the_ways_to_set_it()
+    public async Task MissingTokenIsAUsageErrorNamingTheWaysToSetIt()
     {
         _cli.Environment.Remove("WHATSAPP_ACCESS_TOKEN");
 
@@ -35,7 +35,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_options_and_missing_arguments_are_usage_errors()
+    public async Task UnknownOptionsAndMissingArgumentsAreUsageErrors()
     {
         var unknown = await _cli.RunAsync("list", "--colour");
         var missing = await _cli.RunAsync("send", "--flow", "1");
@@ -48,7 +48,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Config_file_then_environment_then_flags()
+    public async Task FlagsOverrideTheEnvironmentWhichOverridesTheConfigFile()
     {
         _cli.Environment.Remove("WHATSAPP_ACCESS_TOKEN");
         _cli.Environment.Remove("WHATSAPP_WABA_ID");
@@ -67,7 +67,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_default_config_file_is_used_when_present()
+    public async Task TheDefaultConfigFileIsUsedWhenPresent()
     {
         _cli.Environment.Remove("WHATSAPP_ACCESS_TOKEN");
         var dir = Path.Combine(_cli.WorkDir, ".config", "whatsapp-flows");
@@ -82,7 +82,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_config_file_readable_by_others_gets_a_warning()
+    public async Task AConfigFileReadableByOthersGetsAWarning()
     {
         var config = WriteConfig($$"""{"accessToken":"{{FileToken}}"}""", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
 
@@ -92,7 +92,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_missing_or_broken_config_file_is_a_usage_error()
+    public async Task AMissingOrBrokenConfigFileIsAUsageError()
     {
         var missing = await _cli.RunAsync("list", "--config", _cli.PathOf("nope.json"));
         var broken = await _cli.RunAsync("list", "--config", WriteConfig("{not json"));
@@ -103,7 +103,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_plain_http_graph_url_is_only_accepted_on_loopback()
+    public async Task APlainHttpGraphUrlIsOnlyAcceptedOnLoopback()
     {
         _cli.Environment["WHATSAPP_GRAPH_BASE_URL"] = "http://graph.example.com";
 
@@ -114,7 +114,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_token_flag_overrides_and_a_wrong_token_is_reported_without_echoing_it()
+    public async Task TheTokenFlagOverridesAndAWrongTokenIsReportedWithoutEchoingIt()
     {
         var result = await _cli.RunAsync("list", "--access-token", "EAAGwrongwrongwrong99999");
 

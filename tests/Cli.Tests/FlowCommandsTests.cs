@@ -7,7 +7,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     private const string ValidFlowJson = """{"version":"7.3","screens":[{"id":"A"}]}""";
 
     [Fact]
-    public async Task Create_prints_the_new_id()
+    public async Task CreatePrintsTheNewId()
     {
         var result = await Cli.RunAsync("create", "--name", "Sign up", "--category", "sign-up", "OTHER", "--endpoint-uri", "https://flows.example.com/sign-up");
 
@@ -19,7 +19,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task An_endpoint_that_is_not_https_is_a_usage_error()
+    public async Task AnEndpointThatIsNotHttpsIsAUsageError()
     {
         var result = await Cli.RunAsync("create", "--name", "X", "--category", "OTHER", "--endpoint-uri", "http://flows.example.com");
 
@@ -29,7 +29,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Create_with_a_taken_name_exits_1_with_metas_explanation()
+    public async Task CreateWithATakenNameExits1WithMetasExplanation()
     {
         Cli.Graph.AddFlow("Taken");
 
@@ -41,7 +41,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Create_with_an_unknown_category_is_a_usage_error()
+    public async Task CreateWithAnUnknownCategoryIsAUsageError()
     {
         var result = await Cli.RunAsync("create", "--name", "X", "--category", "GAMES");
 
@@ -51,7 +51,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Update_sends_the_metadata()
+    public async Task UpdateSendsTheMetadata()
     {
         var flow = Cli.Graph.AddFlow("Old");
 
@@ -62,7 +62,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Publish_deprecate_delete_print_what_they_did()
+    public async Task PublishDeprecateDeletePrintWhatTheyDid()
     {
         var live = Cli.Graph.AddFlow("Live", flowJson: ValidFlowJson);
         var draft = Cli.Graph.AddFlow("Draft");
@@ -77,7 +77,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Publish_failure_exits_1_with_the_reason()
+    public async Task PublishFailureExits1WithTheReason()
     {
         var flow = Cli.Graph.AddFlow("Empty");
 
@@ -89,7 +89,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Get_shows_the_flow()
+    public async Task GetShowsTheFlow()
     {
         var flow = Cli.Graph.AddFlow("Shown", FlowState.Throttled, ValidFlowJson);
 
@@ -104,7 +104,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Get_as_json()
+    public async Task GetWithJsonPrintsTheFlowAsJson()
     {
         var flow = Cli.Graph.AddFlow("J");
 
@@ -115,7 +115,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Preview_prints_the_link()
+    public async Task PreviewPrintsTheLink()
     {
         var flow = Cli.Graph.AddFlow("P");
 
@@ -127,7 +127,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task List_reads_every_page_into_one_table()
+    public async Task ListReadsEveryPageIntoOneTable()
     {
         for (var i = 1; i <= 3; i++)
         {
@@ -144,7 +144,7 @@ public sealed class FlowCommandsTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task A_flow_name_that_does_not_exist_is_reported()
+    public async Task AFlowNameThatDoesNotExistIsReported()
     {
         var result = await Cli.RunAsync("publish", "Nope");
 

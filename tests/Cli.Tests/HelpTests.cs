@@ -19,7 +19,7 @@ public sealed class HelpTests
     private static RootCommand Root() => Program.BuildRoot(new CliContext { Out = TextWriter.Null, Error = TextWriter.Null, Environment = _ => null });
 
     [Fact]
-    public void Every_command_option_and_argument_is_described()
+    public void EveryCommandOptionAndArgumentIsDescribed()
     {
         var undocumented = Walk(Root(), [])
             .SelectMany(c => new[] { (Symbol)c.Command }.Concat(c.Command.Options).Concat(c.Command.Arguments)
@@ -31,7 +31,7 @@ public sealed class HelpTests
     }
 
     [Fact]
-    public async Task Help_works_on_every_command_and_shows_its_description()
+    public async Task HelpWorksOnEveryCommandAndShowsItsDescription()
     {
         await using var cli = new CliHarness(withServer: false);
         foreach (var (path, command) in Walk(Root(), []))
@@ -45,7 +45,7 @@ public sealed class HelpTests
     }
 
     [Fact]
-    public void The_command_set_is_the_documented_one()
+    public void TheCommandSetIsTheDocumentedOne()
     {
         var names = Walk(Root(), []).Where(c => c.Path.Length > 0).Select(c => string.Join(' ', c.Path)).ToList();
 

@@ -11,7 +11,7 @@ public sealed class KeysCommandTests : FakeGraphCliTest
     [InlineData("encrypted-pkcs8", "-----BEGIN ENCRYPTED PRIVATE KEY-----")]
     [InlineData("pkcs8", "-----BEGIN PRIVATE KEY-----")]
     [InlineData("pkcs1", "-----BEGIN RSA PRIVATE KEY-----")]
-    public async Task Generate_writes_a_key_pair_that_loads_back_in_dotnet(string format, string header)
+    public async Task GenerateWritesAKeyPairThatLoadsBackInDotnet(string format, string header)
     {
         Cli.Environment["WHATSAPP_KEY_PASSPHRASE"] = Passphrase;
         var privatePath = Cli.PathOf("private.pem");
@@ -59,7 +59,7 @@ public sealed class KeysCommandTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Generate_prompts_twice_for_the_passphrase_when_the_variable_is_unset()
+    public async Task GeneratePromptsTwiceForThePassphraseWhenTheVariableIsUnset()
     {
         Cli.SecretAnswers.Enqueue(Passphrase);
         Cli.SecretAnswers.Enqueue(Passphrase);
@@ -73,7 +73,7 @@ public sealed class KeysCommandTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Generate_without_a_passphrase_or_terminal_is_a_usage_error()
+    public async Task GenerateWithoutAPassphraseOrTerminalIsAUsageError()
     {
         var result = await Cli.RunAsync("keys", "generate", "--private-key", Cli.PathOf("a.pem"), "--public-key", Cli.PathOf("b.pem"));
 
@@ -83,7 +83,7 @@ public sealed class KeysCommandTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Generate_refuses_to_overwrite_without_force()
+    public async Task GenerateRefusesToOverwriteWithoutForce()
     {
         var privatePath = Cli.PathOf("private.pem");
         await File.WriteAllTextAsync(privatePath, "keep me");
@@ -97,7 +97,7 @@ public sealed class KeysCommandTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Upload_registers_the_public_key_and_show_reads_it_back()
+    public async Task UploadRegistersThePublicKeyAndShowReadsItBack()
     {
         var publicPath = Cli.PathOf("public.pem");
         await Cli.RunAsync("keys", "generate", "--format", "pkcs8", "--private-key", Cli.PathOf("private.pem"), "--public-key", publicPath);
@@ -115,7 +115,7 @@ public sealed class KeysCommandTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Upload_refuses_a_private_key()
+    public async Task UploadRefusesAPrivateKey()
     {
         var privatePath = Cli.PathOf("private.pem");
         await Cli.RunAsync("keys", "generate", "--format", "pkcs1", "--private-key", privatePath, "--public-key", Cli.PathOf("public.pem"));

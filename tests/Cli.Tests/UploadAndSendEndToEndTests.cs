@@ -7,7 +7,7 @@ namespace Backend.Cli.Tests;
 public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
 {
     [Fact]
-    public async Task Upload_then_send_makes_exactly_the_documented_requests_and_prints_the_outcome()
+    public async Task UploadThenSendMakesExactlyTheDocumentedRequestsAndPrintsTheOutcome()
     {
         var flow = Cli.Graph.AddFlow("Static sign up");
         var file = Cli.PathOf("sign-up.json");
@@ -48,7 +48,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Upload_of_a_flow_defined_in_csharp_sends_its_flow_json()
+    public async Task UploadOfAFlowDefinedInCsharpSendsItsFlowJson()
     {
         var flow = Cli.Graph.AddFlow("Sign up");
 
@@ -61,7 +61,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Upload_and_send_by_flow_name()
+    public async Task UploadAndSendFindTheFlowByName()
     {
         Cli.Graph.AddFlow("Other");
         var flow = Cli.Graph.AddFlow("Sign up", FlowState.Published, "{}");
@@ -78,15 +78,15 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
         var parameters = Cli.Graph.SentMessages.Single()["interactive"]!["action"]!["parameters"]!.AsObject();
         Assert.Equal("Sign up", parameters["flow_name"]!.GetValue<string>());
         Assert.Equal("data_exchange", parameters["flow_action"]!.GetValue<string>());
-        // Uploading moved the published flow back to draft (§10 lifecycle), so only the draft can be sent.
+        // Uploading moved the published flow back to draft (the lifecycle of https://developers.facebook.com/docs/whatsapp/flows/reference/flowsapi), so only the draft can be sent.
         Assert.Equal("draft", parameters["mode"]!.GetValue<string>());
         var token = parameters["flow_token"]!.GetValue<string>();
-        Assert.Equal(22, token.Length);
+        Assert.Equal(43, token.Length); // FlowTokens.Mint: 256 bits, base64url
         Assert.EndsWith($"flow_token {token}\n", send.Out);
     }
 
     [Fact]
-    public async Task Upload_stops_at_the_offline_check_without_calling_meta()
+    public async Task UploadStopsAtTheOfflineCheckWithoutCallingMeta()
     {
         var flow = Cli.Graph.AddFlow("F");
         var file = Cli.PathOf("broken.json");
@@ -102,7 +102,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Upload_uses_the_preflight_seam()
+    public async Task UploadUsesThePreflightSeam()
     {
         var flow = Cli.Graph.AddFlow("F");
         var file = Cli.PathOf("ok.json");
@@ -118,7 +118,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Upload_shows_metas_validation_errors_as_a_table_and_exits_1()
+    public async Task UploadShowsMetasValidationErrorsAsATableAndExits1()
     {
         var flow = Cli.Graph.AddFlow("F");
         var file = Cli.PathOf("noversion.json");
@@ -134,7 +134,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Sending_a_blocked_flow_exits_1_with_metas_error_and_no_token_in_output()
+    public async Task SendingABlockedFlowExits1WithMetasErrorAndNoTokenInOutput()
     {
         var flow = Cli.Graph.AddFlow("B", FlowState.Blocked, "{}");
 
@@ -146,7 +146,7 @@ public sealed class UploadAndSendEndToEndTests : FakeGraphCliTest
     }
 
     [Fact]
-    public async Task Send_checks_the_message_before_calling_meta()
+    public async Task SendChecksTheMessageBeforeCallingMeta()
     {
         var result = await Cli.RunAsync("send", "--to", "+1555", "--flow", "1", "--cta", new string('x', 31), "--action", "data-exchange", "--screen", "A");
 

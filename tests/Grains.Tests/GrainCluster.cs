@@ -5,6 +5,7 @@ using Backend.Grains.Hosting;
 using Backend.TestSupport.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace Backend.Grains.Tests;
@@ -31,12 +32,24 @@ public sealed class EchoFlow : FlowDefinition
     protected override void Configure(FlowRouter router) => router.Default(c => c.Screen("ONLY"));
 }
 
-/// <summary>A clock the test moves.</summary>
-public sealed class AdjustableTime : TimeProvider
+/// <summary>
+/// The grains' clock: <see cref="FakeTimeProvider"/>'s wall clock, which a test sets and advances, with the system's
+/// timers and stopwatch. The silos run their own timers and timeouts on the same provider, and those must keep
+/// running while the test's clock stands still.
+/// </summary>
+public sealed class ClusterClock : FakeTimeProvider
 {
-    public DateTimeOffset Now { get; set; } = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+    public ClusterClock(DateTimeOffset start)
+        : base(start)
+    {
+    }
 
-    public override DateTimeOffset GetUtcNow() => Now;
+    public override long TimestampFrequency => System.TimestampFrequency;
+
+    public override long GetTimestamp() => System.GetTimestamp();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, dueTime, period);
 }
 
 /// <summary>
@@ -47,7 +60,8 @@ public abstract class GrainCluster : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
 
-    public AdjustableTime Time { get; } = new();
+    /// <summary>The grains' clock, which the test moves.</summary>
+    public ClusterClock Time { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
 
     /// <summary>The cluster's <c>Accounts:DataKey</c>.</summary>
     public string DataKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -95,22 +109,19 @@ public sealed class MemoryGrainCluster : GrainCluster
 /// <summary>Grains on PostgreSQL storage, in a database of their own.</summary>
 public sealed class PostgresGrainCluster : GrainCluster
 {
-    private PostgresDatabase? _database;
+    private readonly PostgresFixture _database = new("grains");
 
-    public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Not deployed.");
+    public string ConnectionString => _database.ConnectionString;
 
     protected override async Task<ClusterSettings> StorageAsync()
     {
-        _database = await PostgresDatabase.CreateAsync("grains");
+        await _database.InitializeAsync();
         return new ClusterSettings { Storage = GrainStorageKind.Postgres, ConnectionString = _database.ConnectionString, ServiceId = "grain-tests" };
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
+        await _database.DisposeAsync();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Backend.Api.FlowEndpoint;
+using Backend.Api.Endpoint;
+using Backend.Api.Tests;
 using Backend.LoadGen.Reporting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,15 +15,15 @@ public sealed class AgainstTheApiTests
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var environment = new Dictionary<string, string?> { [LoadOptions.AppSecretVariable] = TargetApi.AppSecret };
+        var environment = new Dictionary<string, string?> { [LoadOptions.AppSecretVariable] = FlowsApiFactory.AppSecret };
         var code = await FlowsLoadCommand.RunAsync(args, output, error, name => environment.GetValueOrDefault(name));
         return (code, output.ToString(), error.ToString());
     }
 
     /// <summary>The real sign-up flow, taking issued tokens (and the tool an admin token) or any token.</summary>
-    private static TargetApi SignUpTarget(bool issuedTokens, out Dictionary<string, string?> environment)
+    private static FlowsApiFactory SignUpTarget(bool issuedTokens, out Dictionary<string, string?> environment)
     {
-        var api = new TargetApi();
+        var api = TargetApi.Create();
         if (issuedTokens)
         {
             api.Settings["Admin:Token"] = "load-admin-token";
@@ -33,7 +34,7 @@ public sealed class AgainstTheApiTests
         }
         environment = new Dictionary<string, string?>
         {
-            [LoadOptions.AppSecretVariable] = TargetApi.AppSecret,
+            [LoadOptions.AppSecretVariable] = FlowsApiFactory.AppSecret,
             [LoadOptions.AdminTokenVariable] = issuedTokens ? "load-admin-token" : null,
         };
         return api;
@@ -42,7 +43,7 @@ public sealed class AgainstTheApiTests
     [Fact]
     public async Task ABoundedPingRunPassesWithFiguresAndWritesParseableJson()
     {
-        using var api = new TargetApi();
+        using var api = TargetApi.Create();
         var json = Path.Combine(Path.GetTempPath(), $"flows-load-{Guid.NewGuid():N}.json");
         try
         {
@@ -130,7 +131,7 @@ public sealed class AgainstTheApiTests
     [Fact]
     public async Task StepModeTakesNoErrorBranchShares()
     {
-        using var api = new TargetApi();
+        using var api = TargetApi.Create();
 
         var (code, _, error) = await RunAsync("step", "--url", "http://127.0.0.1:1", "--public-key", api.PublicKeyFile, "--mismatch-share", "0.5");
 
@@ -141,7 +142,7 @@ public sealed class AgainstTheApiTests
     [Fact]
     public async Task AnOpenLoopPingRunKeepsItsRate()
     {
-        using var api = new TargetApi();
+        using var api = TargetApi.Create();
 
         var (code, output, error) = await RunAsync(
             "ping", "--url", api.BaseUrl.ToString(), "--public-key", api.PublicKeyFile,
@@ -159,7 +160,7 @@ public sealed class AgainstTheApiTests
     [InlineData(true, "server_error")]
     public async Task ABrokenFlowFailsLoudlyWithoutPrintingPasswords(bool crash, string kind)
     {
-        using var api = new TargetApi(new BrokenFlowHandler(crash));
+        using var api = TargetApi.Create(new BrokenFlowHandler(crash));
         var json = Path.Combine(Path.GetTempPath(), $"flows-load-{Guid.NewGuid():N}.json");
         try
         {
@@ -193,7 +194,7 @@ public sealed class AgainstTheApiTests
     {
         var handler = new BrokenFlowHandler(crash: false);
         var issuing = new TokenIssuingStartupFilter("admin-secret");
-        using var api = new TargetApi(services =>
+        using var api = TargetApi.Create(services =>
         {
             services.RemoveAll<IFlowExchangeHandler>();
             services.AddSingleton<IFlowExchangeHandler>(handler);
@@ -228,14 +229,14 @@ public sealed class AgainstTheApiTests
     [Fact]
     public async Task ACountNotReachedBeforeTheHardStopFailsTheRun()
     {
-        using var api = new TargetApi();
+        using var api = TargetApi.Create();
         var started = DateTime.UtcNow;
 
         var report = await new LoadRunner(new LoadOptions
         {
             Url = api.BaseUrl,
             PublicKeyPem = await File.ReadAllTextAsync(api.PublicKeyFile),
-            AppSecret = TargetApi.AppSecret,
+            AppSecret = FlowsApiFactory.AppSecret,
             Concurrency = 2,
             Warmup = TimeSpan.Zero,
             Count = 10_000_000,
@@ -252,7 +253,7 @@ public sealed class AgainstTheApiTests
     [Fact]
     public async Task ARemoteTargetIsRefusedUnlessAllowed()
     {
-        using var api = new TargetApi();
+        using var api = TargetApi.Create();
 
         var (code, _, error) = await RunAsync("ping", "--url", "http://192.0.2.10:8080", "--public-key", api.PublicKeyFile, "--duration", "1");
 
@@ -263,7 +264,7 @@ public sealed class AgainstTheApiTests
     [Fact]
     public async Task ClosedAndOpenLoopExcludeEachOther()
     {
-        using var api = new TargetApi();
+        using var api = TargetApi.Create();
 
         var (code, _, error) = await RunAsync("ping", "--url", "http://127.0.0.1:1", "--public-key", api.PublicKeyFile, "-c", "2", "-r", "10");
 

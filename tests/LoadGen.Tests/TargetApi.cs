@@ -1,99 +1,32 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Backend.Api.FlowEndpoint;
+using Backend.Api.Endpoint;
+using Backend.Api.Tests;
 using Backend.Flows.Endpoint;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace Backend.LoadGen.Tests;
 
 /// <summary>
-/// The real Api as the load target, on Kestrel at 127.0.0.1 (a free port), with a business key pair made for the
-/// run, an app secret and the <c>sign_up</c> flow; optionally a test handler behind the exchange seam.
+/// The real Api as the load target: the Api tests' <see cref="FlowsApiFactory"/> with the real flows behind the
+/// endpoint and the webhook, and no log capture (a load run logs too much to keep).
 /// </summary>
-public sealed class TargetApi : WebApplicationFactory<Program>
+public static class TargetApi
 {
-    public const string AppSecret = "load-test-app-secret";
-
-    private readonly RSA _key = RSA.Create(2048);
-    private readonly Action<IServiceCollection>? _services;
-    private readonly string _keyDirectory = Directory.CreateTempSubdirectory("flows-load-tests-").FullName;
-
     /// <summary>The Api as configured by default, or with <paramref name="services"/> applied over its services.</summary>
-    public TargetApi(Action<IServiceCollection>? services = null)
-    {
-        _services = services;
-        // Bound through the "urls" setting rather than UseKestrel(port), which races the app's own bind
-        // (dotnet/aspnetcore#67714).
-        UseKestrel();
-        PublicKeyFile = Path.Combine(_keyDirectory, "public.pem");
-        File.WriteAllText(PublicKeyFile, _key.ExportSubjectPublicKeyInfoPem());
-    }
+    public static FlowsApiFactory Create(Action<IServiceCollection>? services = null) =>
+        new() { UseTestHandler = false, UseTestSink = false, CaptureLogs = false, TestServices = services };
 
     /// <summary>The Api with <paramref name="handler"/> answering the flow's exchanges.</summary>
-    public TargetApi(IFlowExchangeHandler handler)
-        : this(services =>
-        {
-            services.RemoveAll<IFlowExchangeHandler>();
-            services.AddSingleton(handler);
-        })
+    public static FlowsApiFactory Create(IFlowExchangeHandler handler) => Create(services =>
     {
-    }
-
-    /// <summary>Extra configuration (e.g. the admin token, the token policy), applied before start.</summary>
-    public Dictionary<string, string?> Settings { get; } = [];
-
-    /// <summary>The business public key, as the operator would hand it to the tool.</summary>
-    public string PublicKeyFile { get; }
-
-    /// <summary>The base URL of the running Api.</summary>
-    public Uri BaseUrl
-    {
-        get
-        {
-            StartServer();
-            using var client = CreateClient();
-            return client.BaseAddress!;
-        }
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("urls", "http://127.0.0.1:0");
-        builder.UseSetting("FlowEndpoint:Flows:0", "sign_up");
-        builder.UseSetting("FlowEndpoint:Keys:0:Pem", _key.ExportPkcs8PrivateKeyPem());
-        builder.UseSetting("Meta:AppSecret", AppSecret);
-        foreach (var (key, value) in Settings)
-        {
-            builder.UseSetting(key, value);
-        }
-        builder.ConfigureLogging(logging => logging.ClearProviders());
-        if (_services is not null)
-        {
-            builder.ConfigureServices(_services);
-        }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing)
-        {
-            // The factory may be disposed more than once (Dispose and DisposeAsync).
-            _key.Dispose();
-            if (Directory.Exists(_keyDirectory))
-            {
-                Directory.Delete(_keyDirectory, recursive: true);
-            }
-        }
-    }
+        services.RemoveAll<IFlowExchangeHandler>();
+        services.AddSingleton(handler);
+    });
 }
 
 /// <summary>A broken sign-up flow: INIT opens the wrong screen, or the handler throws (a 500). It keeps the tokens it saw.</summary>

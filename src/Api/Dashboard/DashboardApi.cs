@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using Backend.Api.Sessions;
+using Backend.Api.Admin;
 using Backend.Grains;
 using Backend.Grains.Dashboard;
 using Backend.Grains.Hosting;

@@ -1,9 +1,9 @@
+using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using Backend.Api.Sessions;
+using Backend.Api.Admin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -56,7 +56,7 @@ internal static class DashboardCookie
     private static string Sign(string adminToken, string stamp)
     {
         var key = SHA256.HashData(Encoding.UTF8.GetBytes("backend dashboard cookie|" + adminToken));
-        return Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes("dashboard|" + stamp))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes("dashboard|" + stamp)));
     }
 }
 
@@ -78,8 +78,7 @@ internal sealed class DashboardSignInHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The dashboard cookie is expired or was not issued with this admin token."));
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], DashboardCookie.Scheme);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), DashboardCookie.Scheme)));
+        return Task.FromResult(AdminToken.Authenticated(DashboardCookie.Scheme));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

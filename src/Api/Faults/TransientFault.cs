@@ -13,6 +13,14 @@ public static class TransientFault
     /// <summary>Seconds a client should wait before retrying.</summary>
     public const int RetryAfterSeconds = 1;
 
+    /// <summary>Answers failed requests as problem details: 503 with <c>Retry-After</c> for our own transient faults.</summary>
+    public static IHostApplicationBuilder AddTransientFaultAnswers(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<TransientFaultHandler>();
+        return builder;
+    }
+
     /// <summary>Whether <paramref name="exception"/> (or one it wraps) is transient.</summary>
     public static bool Is(Exception exception)
     {

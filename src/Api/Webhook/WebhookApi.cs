@@ -1,8 +1,9 @@
-using Backend.Api.FlowEndpoint;
+using Backend.Api.Meta;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Security;
 using Backend.Flows.Webhooks;
 using Backend.Grains.Dashboard;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Api.Webhook;
@@ -10,12 +11,18 @@ namespace Backend.Api.Webhook;
 /// <summary>Meta's webhook: <c>GET /webhook</c> verifies the subscription, <c>POST /webhook</c> delivers events.</summary>
 public static partial class WebhookApi
 {
-    /// <summary>Registers the webhook's options and de-duplication; the sink (<see cref="IFlowCompletionSink"/>) comes from the sessions feature.</summary>
+    /// <summary>
+    /// Registers the webhook's options, the signature check it shares with the endpoint, de-duplication, and its
+    /// sink: the flow token's session grain (<see cref="GrainFlowCompletionSink"/>) unless another
+    /// <see cref="IFlowCompletionSink"/> is registered.
+    /// </summary>
     public static IHostApplicationBuilder AddWebhook(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMetaApp();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WebhookDeduplicator>();
+        builder.Services.TryAddSingleton<IFlowCompletionSink, GrainFlowCompletionSink>();
         return builder;
     }
 

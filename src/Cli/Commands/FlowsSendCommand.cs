@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Backend.Flows.Endpoint;
 using Backend.Flows.Graph;
 
 namespace Backend.Cli.Commands;
@@ -34,7 +35,7 @@ public static class FlowsSendCommand
         {
             var flowRef = parse.GetValue(flow)!;
             var byId = flowRef.All(char.IsAsciiDigit);
-            var flowToken = parse.GetValue(token) ?? FlowsCommand.NewFlowToken();
+            var flowToken = parse.GetValue(token) ?? FlowTokens.Mint();
             var message = new FlowMessage
             {
                 To = parse.GetValue(to)!,

@@ -45,9 +45,6 @@ public sealed class FlowKeyRing : IDisposable
     /// <summary>The public key of the first (current) key, as a SubjectPublicKeyInfo PEM to upload to Meta.</summary>
     public string CurrentPublicKeyPem => _keys[0].ExportSubjectPublicKeyInfoPem();
 
-    /// <summary>The public keys of every key in the ring, current first.</summary>
-    public IReadOnlyList<string> PublicKeyPems => [.. _keys.Select(k => k.ExportSubjectPublicKeyInfoPem())];
-
     /// <summary>Loads one key from PEM text, in any of the accepted forms.</summary>
     /// <param name="pem">The PEM text.</param>
     /// <param name="passphrase">The passphrase of an encrypted key; ignored for unencrypted ones.</param>

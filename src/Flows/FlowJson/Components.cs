@@ -64,6 +64,29 @@ public abstract record InputComponent : Component
     internal virtual InputComponent WithoutFormValues(bool initValue, bool errorMessage) => this;
 }
 
+/// <summary>
+/// An input with an initial value and an error message, which an enclosing Form carries in its
+/// <c>init-values</c> and <c>error-messages</c> (outside a Form, from 4.0, they are the component's own
+/// <c>init-value</c> and <c>error-message</c>).
+/// </summary>
+/// <typeparam name="TValue">The type of both: text, or an object for the calendar's ranges.</typeparam>
+public abstract record FormFieldComponent<TValue> : InputComponent
+    where TValue : class
+{
+    /// <summary>The initial value (inside a Form, written to the Form's <c>init-values</c>).</summary>
+    public TValue? InitValue { get; init; }
+
+    /// <summary>An error to show (inside a Form, written to the Form's <c>error-messages</c>).</summary>
+    public TValue? ErrorMessage { get; init; }
+
+    internal override object? FormInitValue => InitValue;
+
+    internal override object? FormErrorMessage => ErrorMessage;
+
+    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
+        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
+}
+
 /// <summary>Font weight of TextBody and TextCaption.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FontWeight>))]
 public enum FontWeight
@@ -196,7 +219,7 @@ public sealed record Form : Component
 }
 
 /// <summary>A one-line text field (label 20, helper 80, error 30 characters).</summary>
-public sealed record TextInput : InputComponent
+public sealed record TextInput : FormFieldComponent<string>
 {
     /// <summary>The label.</summary>
     public required string Label { get; init; }
@@ -224,21 +247,10 @@ public sealed record TextInput : InputComponent
 
     /// <summary>Whether the field can be edited.</summary>
     public FlowValue<bool>? Enabled { get; init; }
-
-    /// <summary>The initial value (inside a Form, written to the Form's <c>init-values</c>).</summary>
-    public string? InitValue { get; init; }
-
-    /// <summary>An error to show (inside a Form, written to the Form's <c>error-messages</c>).</summary>
-    public string? ErrorMessage { get; init; }
-
-    internal override object? FormInitValue => InitValue;
-    internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
-        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
 /// <summary>A multi-line text field (label 20, helper 80 characters).</summary>
-public sealed record TextArea : InputComponent
+public sealed record TextArea : FormFieldComponent<string>
 {
     /// <summary>The label.</summary>
     public required string Label { get; init; }
@@ -257,17 +269,6 @@ public sealed record TextArea : InputComponent
 
     /// <summary>Whether the field can be edited.</summary>
     public FlowValue<bool>? Enabled { get; init; }
-
-    /// <summary>The initial value.</summary>
-    public string? InitValue { get; init; }
-
-    /// <summary>An error to show.</summary>
-    public string? ErrorMessage { get; init; }
-
-    internal override object? FormInitValue => InitValue;
-    internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
-        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
 /// <summary>An option of a selection component (title 30, description 300, metadata 20 characters).</summary>
@@ -432,7 +433,7 @@ public sealed record OptIn : InputComponent
 }
 
 /// <summary>A date field (label 40, helper 80, error 80 characters); dates are <c>YYYY-MM-DD</c> from 5.0.</summary>
-public sealed record DatePicker : InputComponent
+public sealed record DatePicker : FormFieldComponent<string>
 {
     /// <summary>The label.</summary>
     public required string Label { get; init; }
@@ -455,23 +456,15 @@ public sealed record DatePicker : InputComponent
     /// <summary>Whether it can be edited.</summary>
     public FlowValue<bool>? Enabled { get; init; }
 
-    /// <summary>The initial date.</summary>
-    public string? InitValue { get; init; }
-
-    /// <summary>An error to show.</summary>
-    public string? ErrorMessage { get; init; }
-
     /// <summary>data_exchange when a date is chosen.</summary>
     public FlowAction? OnSelectAction { get; init; }
-
-    internal override object? FormInitValue => InitValue;
-    internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
-        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
-/// <summary>A full calendar, single date or range (6.1+).</summary>
-public sealed record CalendarPicker : InputComponent
+/// <summary>
+/// A full calendar, single date or range (6.1+). Its <see cref="FormFieldComponent{TValue}.InitValue"/> is a date, or
+/// <c>{"start-date","end-date"}</c> for a range.
+/// </summary>
+public sealed record CalendarPicker : FormFieldComponent<object>
 {
     /// <summary>The title (80 characters).</summary>
     public string? Title { get; init; }
@@ -512,19 +505,8 @@ public sealed record CalendarPicker : InputComponent
     /// <summary>The longest range.</summary>
     public FlowValue<int>? MaxDays { get; init; }
 
-    /// <summary>The initial date, or <c>{"start-date","end-date"}</c> for a range.</summary>
-    public object? InitValue { get; init; }
-
-    /// <summary>An error to show.</summary>
-    public object? ErrorMessage { get; init; }
-
     /// <summary>data_exchange when a date is chosen.</summary>
     public FlowAction? OnSelectAction { get; init; }
-
-    internal override object? FormInitValue => InitValue;
-    internal override object? FormErrorMessage => ErrorMessage;
-    internal override InputComponent WithoutFormValues(bool initValue, bool errorMessage) =>
-        this with { InitValue = initValue ? null : InitValue, ErrorMessage = errorMessage ? null : ErrorMessage };
 }
 
 /// <summary>A link (25 characters, at most 2 per screen): navigate, data_exchange or, from 6.0, open_url.</summary>

@@ -25,7 +25,7 @@ public enum FlowMessageMode
 }
 
 /// <summary>
-/// An interactive flow message (FLOWS-PROTOCOL.md §10). Exactly one of <see cref="FlowId"/> and
+/// An interactive flow message (https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow). Exactly one of <see cref="FlowId"/> and
 /// <see cref="FlowName"/> names the flow; <see cref="Validate"/> checks Meta's limits before sending.
 /// </summary>
 public sealed record FlowMessage

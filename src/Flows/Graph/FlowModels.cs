@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Backend.Flows.Graph;
@@ -331,27 +330,3 @@ public sealed record SentMessageId(string Id, string? MessageStatus);
 /// <summary>The <c>{"success":true}</c> answer of most mutating calls.</summary>
 /// <param name="Success">Meta's flag.</param>
 public sealed record GraphSuccess(bool Success);
-
-/// <summary>Wire shape of a create answer and of an upload answer.</summary>
-internal sealed record GraphValidationAnswer(string? Id, bool Success, IReadOnlyList<FlowValidationError>? ValidationErrors);
-
-/// <summary>Wire shape of the Graph error envelope.</summary>
-internal sealed record GraphErrorEnvelope(GraphErrorBody? Error);
-
-/// <summary>Wire shape of a Graph error.</summary>
-internal sealed record GraphErrorBody(
-    string? Message,
-    string? Type,
-    int Code,
-    int? ErrorSubcode,
-    string? ErrorUserTitle,
-    string? ErrorUserMsg,
-    string? FbtraceId,
-    bool? IsTransient,
-    JsonElement? ErrorData);
-
-/// <summary>Wire shape of the public key answer: flat, or wrapped in <c>data:[…]</c> (FLOWS-PROTOCOL.md §12.11).</summary>
-internal sealed record BusinessPublicKeyAnswer(
-    string? BusinessPublicKey,
-    string? BusinessPublicKeySignatureStatus,
-    IReadOnlyList<BusinessPublicKeyAnswer>? Data);

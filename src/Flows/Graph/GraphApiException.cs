@@ -4,7 +4,7 @@ namespace Backend.Flows.Graph;
 
 /// <summary>
 /// Meta's Graph API answered with an error. Carries Meta's code, subcode, type, messages and
-/// <c>fbtrace_id</c> (quote it to Meta support). Codes listed in FLOWS-PROTOCOL.md §10 get a
+/// <c>fbtrace_id</c> (quote it to Meta support). Codes listed in Meta's Flows API error codes (https://developers.facebook.com/docs/whatsapp/flows/reference/error-codes) get a
 /// specific subclass; anything else is this type. Never contains the access token.
 /// </summary>
 public class GraphApiException : Exception

@@ -2,7 +2,7 @@ namespace Backend.Flows.Graph;
 
 /// <summary>
 /// Meta's Graph API for WhatsApp Flows: manage flows and their Flow JSON, the business public key,
-/// and send flow messages (FLOWS-PROTOCOL.md §10). Ids left out default to the configured
+/// and send flow messages (https://developers.facebook.com/docs/whatsapp/flows/reference/flowsapi). Ids left out default to the configured
 /// <see cref="WhatsAppGraphOptions.WabaId"/> and <see cref="WhatsAppGraphOptions.PhoneNumberId"/>.
 /// Errors surface as <see cref="GraphApiException"/> subclasses, lost connections as
 /// <see cref="GraphUnreachableException"/>.

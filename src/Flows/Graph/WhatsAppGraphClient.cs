@@ -201,7 +201,7 @@ public sealed class WhatsAppGraphClient : IWhatsAppGraphClient
     {
         var answer = await _transport.SendAsync(HttpMethod.Get, $"{Phone(phoneNumberId)}/whatsapp_business_encryption", null,
             idempotent: true, GraphJsonContext.Default.BusinessPublicKeyAnswer, cancellationToken).ConfigureAwait(false);
-        // The docs show a flat object; Meta's Postman sample wraps it in data:[…] (§12.11). Accept both.
+        // The docs show a flat object; Meta's Postman sample wraps it in data:[…] (docs/graph-api.md, "Get public key"). Accept both.
         var flat = answer.BusinessPublicKey is not null ? answer : answer.Data?.FirstOrDefault(a => a.BusinessPublicKey is not null);
         return flat is null
             ? throw new GraphApiException(new GraphError(System.Net.HttpStatusCode.OK, 0, null, "No business public key is registered for this phone number.", null, null))

@@ -45,7 +45,7 @@ public sealed class WhatsAppGraphOptions
     /// <summary>
     /// Send <c>flow_action_payload.data</c> as a JSON string instead of an object. Meta's current
     /// "Sending a Flow" page says string; its Postman collection and older docs send an object
-    /// (FLOWS-PROTOCOL.md §12.5). Default: object.
+    /// (https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow; see docs/graph-api.md). Default: object.
     /// </summary>
     public bool SendFlowActionDataAsString { get; set; }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Backend.Flows.Media;
 
 /// <summary>
-/// Downloads an uploaded file from WhatsApp's CDN and opens it as FLOWS-PROTOCOL.md §13 says: SHA-256 of the
+/// Downloads an uploaded file from WhatsApp's CDN and opens it as Meta's media upload reference says (https://developers.facebook.com/docs/whatsapp/flows/reference/media_upload): SHA-256 of the
 /// download equals <c>encrypted_hash</c>, HMAC-SHA256 (<c>hmac_key</c>) over IV and ciphertext starts with the file's
 /// last 10 bytes, AES-256-CBC with PKCS#7 decrypts it, SHA-256 of the plaintext equals <c>plaintext_hash</c>. All
 /// four hold before a single plaintext byte is handed out; every comparison is constant-time.

@@ -6,7 +6,7 @@ namespace Backend.Flows.Media;
 
 /// <summary>
 /// One file a user picked with a PhotoPicker or DocumentPicker, as Meta sends it in a <c>data_exchange</c> payload
-/// or a completion's <c>response_json</c> (FLOWS-PROTOCOL.md §13). The file itself is on WhatsApp's CDN, encrypted;
+/// or a completion's <c>response_json</c> (https://developers.facebook.com/docs/whatsapp/flows/reference/media_upload). The file itself is on WhatsApp's CDN, encrypted;
 /// <see cref="FlowMediaDecryptor"/> downloads, verifies and decrypts it. <see cref="ToString"/> never shows the
 /// URL or the keys.
 /// </summary>

@@ -10,7 +10,7 @@ public sealed class FlowMediaOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "FlowMedia";
 
-    /// <summary>The pickers' default <c>max-file-size-kb</c>: 25,600 KiB (FLOWS-PROTOCOL.md §13).</summary>
+    /// <summary>The pickers' default <c>max-file-size-kb</c>: 25,600 KiB (https://developers.facebook.com/docs/whatsapp/flows/reference/media_upload).</summary>
     public const int DefaultMaxFileSizeKb = 25_600;
 
     /// <summary>The largest plaintext accepted, in KiB, unless a call gives the picker's own <c>max-file-size-kb</c>.</summary>

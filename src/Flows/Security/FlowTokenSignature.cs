@@ -45,7 +45,7 @@ public readonly record struct FlowTokenSignatureResult(FlowTokenSignatureFailure
 /// constant time, with the request's <c>flow_token</c>.
 /// </summary>
 /// <remarks>
-/// Meta's documentation does not name the claim that carries the token (FLOWS-PROTOCOL.md §6, §12.9). This
+/// Meta's documentation does not name the claim that carries the token (https://developers.facebook.com/docs/whatsapp/flows/guides/implementingyourflowendpoint; see docs/media-and-signatures.md). This
 /// verifier reads <see cref="DefaultClaim"/> (<c>flow_token</c>, the name the request itself uses) unless told
 /// otherwise. <c>exp</c> and <c>nbf</c> are enforced when present (with <see cref="ClockSkew"/>); <c>iat</c>,
 /// <c>iss</c>, <c>aud</c> and <c>jti</c> are not checked, since Meta documents none of them.

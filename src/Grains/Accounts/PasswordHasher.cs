@@ -7,7 +7,7 @@ namespace Backend.Grains.Accounts;
 /// <summary>
 /// Salted, slow password hashes: PBKDF2-HMAC-SHA256 with a random 16-byte salt. Each hash records its algorithm
 /// and iteration count (<c>pbkdf2-sha256$iterations$salt$hash</c>), so the cost can be raised later and old hashes
-/// still verify (and report <see cref="NeedsRehash"/>).
+/// still verify.
 /// </summary>
 public sealed class PasswordHasher
 {
@@ -48,10 +48,6 @@ public sealed class PasswordHasher
         var actual = Derive(password, salt, iterations);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
-
-    /// <summary>Whether a stored hash is weaker than what this hasher writes now.</summary>
-    public bool NeedsRehash(string storedHash) =>
-        !TryParse(storedHash, out var iterations, out _, out _) || iterations < Iterations;
 
     private static byte[] Derive(string password, byte[] salt, int iterations) =>
         Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);

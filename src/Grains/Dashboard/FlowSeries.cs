@@ -198,7 +198,7 @@ internal sealed class FlowSeries
     }
 }
 
-/// <summary>Meta's alert thresholds for a flow's endpoint (FLOWS-PROTOCOL §14).</summary>
+/// <summary>Meta's alert thresholds for a flow's endpoint (https://developers.facebook.com/docs/whatsapp/flows/guides/healthmonitoring).</summary>
 public static class MetaThresholds
 {
     /// <summary>ENDPOINT_LATENCY fires at a p90 of 1 s over 30 minutes.</summary>

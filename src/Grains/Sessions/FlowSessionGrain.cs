@@ -64,7 +64,6 @@ public sealed partial class FlowSessionGrain(
             {
                 FlowName = issue.FlowName,
                 Status = FlowSessionStatus.Sent,
-                Issued = true,
                 Recipient = issue.Recipient,
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -17,8 +17,7 @@ public sealed class FlowSessionState
     [Id(1)]
     public FlowSessionStatus Status { get; set; }
 
-    [Id(2)]
-    public bool Issued { get; set; }
+    // Id 2 was Issued (always true once stored, never read): retired, not reused.
 
     [Id(3)]
     public string? Recipient { get; set; }

@@ -3,46 +3,14 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Backend.TestSupport.Meta;
 using Backend.TestSupport.Postgres;
-using Npgsql;
 
 namespace Backend.Api.Tests.SignUp;
 
 /// <summary>A database of its own per test class, dropped at the end.</summary>
-public sealed class SignUpDatabase : IAsyncLifetime
+public sealed class SignUpDatabase() : PostgresFixture("signup")
 {
-    private PostgresDatabase? _database;
-
-    public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Not initialized.");
-
-    public async Task InitializeAsync() => _database = await PostgresDatabase.CreateAsync("signup");
-
-    public async Task DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
-    /// <summary>Every stored grain state, as text: what an operator (or an attacker with the database) sees.</summary>
-    public async Task<string> AllStoredStateAsync()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT string_agg(grain_type || ' ' || grain_key || ' ' || coalesce(payload::text, ''), E'\\n') FROM grain_state", connection);
-        return (await command.ExecuteScalarAsync()) as string ?? "";
-    }
-
     /// <summary>How many of <paramref name="emails"/> have a stored account (accounts are keyed by their email's hash).</summary>
-    public async Task<long> CountAccountsAsync(IEnumerable<string> emails)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM grain_state WHERE grain_type = 'user' AND payload IS NOT NULL AND grain_key = ANY($1)", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = emails.Select(Backend.Grains.AccountKey.Of).ToArray() });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<long> CountAccountsAsync(IEnumerable<string> emails) => CountStoredAsync("user", emails.Select(Backend.Grains.AccountKey.Of));
 }
 
 /// <summary>

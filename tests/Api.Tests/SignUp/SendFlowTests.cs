@@ -34,10 +34,14 @@ public sealed class SendFlowTests(SignUpDatabase database) : IClassFixture<SignU
         await _graph.DisposeAsync();
     }
 
-    private async Task<HttpResponseMessage> SendAsync(object body)
+    private async Task<HttpResponseMessage> SendAsync(object body, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/flows/sign_up/send") { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", ProductApi.AdminToken);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
         return await _api.Http.SendAsync(request);
     }
 
@@ -81,5 +85,46 @@ public sealed class SendFlowTests(SignUpDatabase database) : IClassFixture<SignU
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(_graph.SentMessages);
+    }
+
+    [Fact]
+    public async Task ASendRepeatedWithItsIdempotencyKeyAnswersTheFirstResultWithoutSendingAgain()
+    {
+        var key = $"send-{Guid.NewGuid():N}";
+        var body = new { to = "15550004444", body = "Create your account" };
+
+        using var first = await SendAsync(body, key);
+        using var again = await SendAsync(body, key);
+        var (firstSent, againSent) = (await first.Content.ReadFromJsonAsync<JsonObject>(), await again.Content.ReadFromJsonAsync<JsonObject>());
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
+        Assert.Equal(firstSent!.ToJsonString(), againSent!.ToJsonString());
+        Assert.Single(_graph.SentMessages);
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKeyReusedForAnotherMessageIsRefusedAndSendsNothing()
+    {
+        var key = $"send-{Guid.NewGuid():N}";
+        using var first = await SendAsync(new { to = "15550005555", body = "Create your account" }, key);
+
+        using var other = await SendAsync(new { to = "15550006666", body = "Create your account" }, key);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity), (first.StatusCode, other.StatusCode));
+        Assert.Single(_graph.SentMessages);
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKeyFreedByMetasRefusalSendsOnRetry()
+    {
+        var key = $"send-{Guid.NewGuid():N}";
+        var body = new { to = "15550007777", body = "Create your account" };
+        _graph.FailNext("POST", "/messages", HttpStatusCode.BadRequest, code: 132068, message: "Flow is blocked.");
+
+        using var refused = await SendAsync(body, key);
+        using var retried = await SendAsync(body, key);
+
+        Assert.Equal((HttpStatusCode.BadGateway, HttpStatusCode.OK), (refused.StatusCode, retried.StatusCode));
+        Assert.Single(_graph.SentMessages);
     }
 }

@@ -52,6 +52,20 @@ public sealed class RecordedExchangeTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void MetasSideSealsTheRecordedRequestAndOpensTheRecordedAnswer(string name)
+    {
+        var recorded = Get(name);
+        using var sealer = new FlowRequestSealer(RecordedExchange.PublicKeyPem);
+
+        sealer.Seal(Encoding.UTF8.GetBytes(recorded.RequestPlaintext), recorded.AesKey, recorded.Iv);
+
+        Assert.Equal(recorded.EncryptedFlowData, Convert.ToBase64String(sealer.EncryptedFlowData));
+        Assert.True(sealer.TryOpen(Encoding.UTF8.GetBytes(recorded.RawResponseBody), out var answer));
+        Assert.Equal(recorded.DecryptedResponse, Encoding.UTF8.GetString(answer));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void TheTypedAnswerToEachRecordedRequestSealsToTheRecordedBody(string name)
     {
         var recorded = Get(name);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Backend.Flows.Graph;
 using Backend.TestSupport.Graph;
+using Backend.TestSupport.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +39,7 @@ public sealed class GraphClientFixture : IAsyncDisposable
     /// <summary>Skips backoff waits and records what was asked for.</summary>
     public RecordingTimeProvider Time { get; } = new();
 
-    public RecordingLoggerProvider Logs { get; } = new();
+    public LogCapture Logs { get; } = new();
 
     public async ValueTask DisposeAsync()
     {
@@ -70,29 +71,5 @@ public sealed class RecordingTimeProvider : TimeProvider
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>Keeps every formatted log line (to prove the token never appears).</summary>
-public sealed class RecordingLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyList<string> Lines => [.. _lines];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     private const string ValidFlowJson = """{"version":"7.3","screens":[{"id":"START","terminal":true,"layout":{"type":"SingleColumnLayout","children":[]}}]}""";
 
     [Fact]
-    public async Task CreateFlow_posts_name_and_categories_as_json_with_bearer_token()
+    public async Task CreateFlowPostsNameAndCategoriesAsJsonWithBearerToken()
     {
         var result = await Client.CreateFlowAsync(new CreateFlowRequest("Sign up", [FlowCategory.SignUp, FlowCategory.Other])
         {
@@ -32,7 +32,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task CreateFlow_with_flow_json_and_publish_publishes_it()
+    public async Task CreateFlowWithFlowJsonAndPublishPublishesIt()
     {
         var result = await Client.CreateFlowAsync(new CreateFlowRequest("Survey", [FlowCategory.Survey]) { FlowJson = ValidFlowJson, Publish = true });
 
@@ -43,7 +43,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task CreateFlow_returns_metas_validation_errors_as_findings()
+    public async Task CreateFlowReturnsMetasValidationErrorsAsFindings()
     {
         var result = await Client.CreateFlowAsync(new CreateFlowRequest("Broken", [FlowCategory.Other]) { FlowJson = """{"screens":[]}""" });
 
@@ -63,7 +63,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task CreateFlow_with_a_taken_name_throws_FlowNameNotUniqueException_with_metas_fields()
+    public async Task CreateFlowWithATakenNameThrowsFlowNameNotUniqueExceptionWithMetasFields()
     {
         Server.AddFlow("Sign up");
 
@@ -79,7 +79,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task CreateFlow_checks_arguments_before_calling_meta()
+    public async Task CreateFlowChecksArgumentsBeforeCallingMeta()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateFlowAsync(new CreateFlowRequest("x", [])));
         await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateFlowAsync(new CreateFlowRequest(" ", [FlowCategory.Other])));
@@ -88,7 +88,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task UpdateMetadata_sends_only_the_fields_set()
+    public async Task UpdateMetadataSendsOnlyTheFieldsSet()
     {
         var flow = Server.AddFlow("Old");
 
@@ -107,7 +107,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task UpdateMetadata_with_nothing_to_update_is_refused_locally()
+    public async Task UpdateMetadataWithNothingToUpdateIsRefusedLocally()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Client.UpdateFlowMetadataAsync("123", new UpdateFlowMetadataRequest()));
         Assert.Empty(Server.Requests);
@@ -117,7 +117,7 @@ public sealed partial class GraphClientTests : GraphClientTest
 
     [Theory]
     [MemberData(nameof(UploadSources))]
-    public async Task UploadFlowJson_sends_the_flow_json_asset_as_multipart(string source)
+    public async Task UploadFlowJsonSendsTheFlowJsonAssetAsMultipart(string source)
     {
         var flow = Server.AddFlow("Upload");
         var path = Path.Combine(Path.GetTempPath(), $"flow-{Guid.NewGuid():N}.json");
@@ -153,7 +153,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task UploadFlowJson_returns_validation_errors_with_positions()
+    public async Task UploadFlowJsonReturnsValidationErrorsWithPositions()
     {
         var flow = Server.AddFlow("Upload");
 
@@ -167,13 +167,13 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public void FlowJsonContent_refuses_documents_over_10_MB()
+    public void FlowJsonContentRefusesDocumentsOver10MB()
     {
         Assert.Throws<ArgumentException>(() => FlowJsonContent.FromString(new string(' ', FlowJsonContent.MaxBytes + 1)));
     }
 
     [Fact]
-    public async Task GetFlow_requests_every_documented_field_and_reads_them()
+    public async Task GetFlowRequestsEveryDocumentedFieldAndReadsThem()
     {
         var flow = Server.AddFlow("Get", FlowState.Throttled, """{"version":"7.3","data_api_version":"3.0","screens":[{"id":"A"}]}""");
         await Client.UpdateFlowMetadataAsync(flow.Id, new UpdateFlowMetadataRequest { EndpointUri = new Uri("https://e.example.com/"), ApplicationId = "42" });
@@ -199,7 +199,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task GetFlow_with_chosen_fields_and_health_for_a_phone_number()
+    public async Task GetFlowWithChosenFieldsAndHealthForAPhoneNumber()
     {
         var flow = Server.AddFlow("Get");
 
@@ -212,7 +212,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task GetFlowPreview_can_invalidate_the_link()
+    public async Task GetFlowPreviewCanInvalidateTheLink()
     {
         var flow = Server.AddFlow("Preview");
 
@@ -223,14 +223,14 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task GetFlow_of_an_unknown_id_throws_invalid_parameter()
+    public async Task GetFlowOfAnUnknownIdThrowsInvalidParameter()
     {
         var e = await Assert.ThrowsAsync<GraphInvalidParameterException>(() => Client.GetFlowAsync("999"));
         Assert.Equal(33, e.Subcode);
     }
 
     [Fact]
-    public async Task ListFlows_follows_cursors_until_the_last_page()
+    public async Task ListFlowsFollowsCursorsUntilTheLastPage()
     {
         var ids = Enumerable.Range(1, 5).Select(i => Server.AddFlow($"Flow {i}").Id).ToList();
 
@@ -251,7 +251,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task GetFlowsPage_exposes_the_next_cursor()
+    public async Task GetFlowsPageExposesTheNextCursor()
     {
         Server.AddFlow("A");
         Server.AddFlow("B");
@@ -265,7 +265,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task ListAssets_returns_the_flow_json_asset()
+    public async Task ListAssetsReturnsTheFlowJsonAsset()
     {
         var flow = Server.AddFlow("Assets", flowJson: ValidFlowJson);
 
@@ -282,7 +282,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Publish_deprecate_and_delete_follow_the_lifecycle()
+    public async Task PublishDeprecateAndDeleteFollowTheLifecycle()
     {
         var flow = Server.AddFlow("Life", flowJson: ValidFlowJson);
         var draft = Server.AddFlow("Draft");
@@ -298,7 +298,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Publish_failure_carries_metas_reason()
+    public async Task PublishFailureCarriesMetasReason()
     {
         var flow = Server.AddFlow("Broken", flowJson: "{}");
         await Client.UploadFlowJsonAsync(flow.Id, "{}");
@@ -310,7 +310,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Deprecating_a_draft_throws_FlowDeprecateException()
+    public async Task DeprecatingADraftThrowsFlowDeprecateException()
     {
         var flow = Server.AddFlow("Draft");
         var e = await Assert.ThrowsAsync<FlowDeprecateException>(() => Client.DeprecateFlowAsync(flow.Id));
@@ -318,7 +318,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Deleting_a_published_flow_throws_FlowDeleteException()
+    public async Task DeletingAPublishedFlowThrowsFlowDeleteException()
     {
         var flow = Server.AddFlow("Live", FlowState.Published, ValidFlowJson);
         var e = await Assert.ThrowsAsync<FlowDeleteException>(() => Client.DeleteFlowAsync(flow.Id));
@@ -326,7 +326,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Updating_a_deprecated_flow_throws_FlowUpdateException()
+    public async Task UpdatingADeprecatedFlowThrowsFlowUpdateException()
     {
         var flow = Server.AddFlow("Old", FlowState.Deprecated);
         var e = await Assert.ThrowsAsync<FlowUpdateException>(() => Client.UpdateFlowMetadataAsync(flow.Id, new UpdateFlowMetadataRequest { Name = "x" }));
@@ -334,7 +334,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task MigrateFlows_passes_source_and_names_in_the_query()
+    public async Task MigrateFlowsPassesSourceAndNamesInTheQuery()
     {
         Server.AddFlow("One", wabaId: Server.OtherWabaId);
 
@@ -349,7 +349,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Business_public_key_is_set_as_form_field_and_read_back()
+    public async Task BusinessPublicKeyIsSetAsFormFieldAndReadBack()
     {
         using var rsa = RSA.Create(2048);
         var pem = rsa.ExportSubjectPublicKeyInfoPem();
@@ -366,7 +366,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Business_public_key_is_read_from_the_data_wrapped_form_too()
+    public async Task BusinessPublicKeyIsReadFromTheDataWrappedFormToo()
     {
         using var rsa = RSA.Create(2048);
         await Client.SetBusinessPublicKeyAsync(rsa.ExportSubjectPublicKeyInfoPem());
@@ -378,7 +378,7 @@ public sealed partial class GraphClientTests : GraphClientTest
     }
 
     [Fact]
-    public async Task A_private_key_or_a_short_key_is_never_uploaded()
+    public async Task APrivateKeyOrAShortKeyIsNeverUploaded()
     {
         using var rsa = RSA.Create(2048);
         using var small = RSA.Create(1024);

@@ -22,7 +22,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     };
 
     [Fact]
-    public async Task SendFlowMessage_navigate_writes_the_documented_message()
+    public async Task SendFlowMessageNavigateWritesTheDocumentedMessage()
     {
         var flow = Server.AddFlow("Sign up", FlowState.Published, ValidFlowJson);
 
@@ -47,7 +47,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task SendFlowMessage_data_exchange_by_name_in_draft_mode_has_no_payload()
+    public async Task SendFlowMessageDataExchangeByNameInDraftModeHasNoPayload()
     {
         Server.AddFlow("Sign up");
 
@@ -62,7 +62,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task SendFlowMessage_can_send_payload_data_as_a_string()
+    public async Task SendFlowMessageCanSendPayloadDataAsAString()
     {
         await using var f = new GraphClientFixture(o => o.SendFlowActionDataAsString = true);
         var flow = f.Server.AddFlow("S", FlowState.Published, ValidFlowJson);
@@ -75,7 +75,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task SendFlowMessage_checks_limits_before_sending()
+    public async Task SendFlowMessageChecksLimitsBeforeSending()
     {
         var tooLong = Message("1") with { Body = new string('b', 1025), Header = new string('h', 61), Footer = new string('f', 61), Cta = new string('c', 31) };
         var both = Message("1") with { FlowName = "x" };
@@ -91,7 +91,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Sending_a_blocked_flow_throws_FlowBlockedException()
+    public async Task SendingABlockedFlowThrowsFlowBlockedException()
     {
         var flow = Server.AddFlow("B", FlowState.Blocked, ValidFlowJson);
         var e = await Assert.ThrowsAsync<FlowBlockedException>(() => Client.SendFlowMessageAsync(Message(flow.Id)));
@@ -99,7 +99,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Sending_a_throttled_flow_throws_FlowThrottledException()
+    public async Task SendingAThrottledFlowThrowsFlowThrottledException()
     {
         var flow = Server.AddFlow("T", FlowState.Throttled, ValidFlowJson);
         var e = await Assert.ThrowsAsync<FlowThrottledException>(() => Client.SendFlowMessageAsync(Message(flow.Id)));
@@ -117,7 +117,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
 
     [Theory]
     [MemberData(nameof(MappedCodes))]
-    public async Task Graph_error_codes_map_to_specific_exceptions(int code, Type expected)
+    public async Task GraphErrorCodesMapToSpecificExceptions(int code, Type expected)
     {
         await using var f = new GraphClientFixture(o => o.MaxRetries = 0);
         var flow = f.Server.AddFlow("X");
@@ -131,7 +131,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task A_wrong_token_throws_GraphAccessTokenException()
+    public async Task AWrongTokenThrowsGraphAccessTokenException()
     {
         await using var server = FakeGraphServer.Start("the-right-token-000000");
         var client = new WhatsAppGraphClient(new HttpClient(), Options.Create(new WhatsAppGraphOptions
@@ -148,7 +148,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Idempotent_call_is_retried_after_503_and_succeeds()
+    public async Task IdempotentCallIsRetriedAfter503AndSucceeds()
     {
         var flow = Server.AddFlow("R");
         Server.FailNext("GET", flow.Id, HttpStatusCode.ServiceUnavailable, times: 2);
@@ -164,7 +164,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Publish_honours_Retry_After_on_429()
+    public async Task PublishHonoursRetryAfterOn429()
     {
         var flow = Server.AddFlow("P", flowJson: ValidFlowJson);
         Server.FailNext("POST", flow.Id + "/publish", HttpStatusCode.TooManyRequests, code: 4, retryAfterSeconds: 7);
@@ -177,7 +177,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Retries_are_bounded()
+    public async Task RetriesAreBounded()
     {
         var flow = Server.AddFlow("R", flowJson: ValidFlowJson);
         Server.FailNext("POST", flow.Id + "/assets", HttpStatusCode.ServiceUnavailable, times: 10);
@@ -190,7 +190,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task A_Retry_After_longer_than_the_maximum_delay_ends_the_retries()
+    public async Task ARetryAfterLongerThanTheMaximumDelayEndsTheRetries()
     {
         var flow = Server.AddFlow("R");
         Server.FailNext("GET", flow.Id, HttpStatusCode.TooManyRequests, code: 4, retryAfterSeconds: 3600);
@@ -202,7 +202,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Transient_graph_errors_on_400_are_retried()
+    public async Task TransientGraphErrorsOn400AreRetried()
     {
         var flow = Server.AddFlow("R");
         Server.FailNext("DELETE", flow.Id, HttpStatusCode.BadRequest, code: 131000, isTransient: true);
@@ -213,7 +213,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task A_non_graph_error_page_is_reported_with_its_status()
+    public async Task ANonGraphErrorPageIsReportedWithItsStatus()
     {
         await using var f = new GraphClientFixture(o => o.MaxRetries = 0);
         var flow = f.Server.AddFlow("X");
@@ -226,7 +226,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task An_unreadable_success_answer_is_a_graph_error_not_a_json_exception()
+    public async Task AnUnreadableSuccessAnswerIsAGraphErrorNotAJsonException()
     {
         var flow = Server.AddFlow("X");
         Server.AnswerNextRaw("GET", flow.Id, HttpStatusCode.OK, "{\"id\": ");
@@ -237,7 +237,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Sending_is_never_retried()
+    public async Task SendingIsNeverRetried()
     {
         var flow = Server.AddFlow("S", FlowState.Published, ValidFlowJson);
         Server.FailNext("POST", "/messages", HttpStatusCode.ServiceUnavailable, times: 5);
@@ -249,7 +249,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Creating_is_never_retried()
+    public async Task CreatingIsNeverRetried()
     {
         Server.FailNext("POST", "/flows", HttpStatusCode.TooManyRequests, code: 4, retryAfterSeconds: 1);
 
@@ -259,7 +259,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task A_timed_out_attempt_is_retried()
+    public async Task ATimedOutAttemptIsRetried()
     {
         await using var f = new GraphClientFixture(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
         var flow = f.Server.AddFlow("Slow");
@@ -272,7 +272,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task An_unreachable_server_gives_GraphUnreachableException_after_the_retries()
+    public async Task AnUnreachableServerGivesGraphUnreachableExceptionAfterTheRetries()
     {
         await using var f = new GraphClientFixture(o => o.MaxRetries = 2);
         await f.Server.DisposeAsync();
@@ -284,7 +284,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Logs_never_contain_the_access_token()
+    public async Task LogsNeverContainTheAccessToken()
     {
         var flow = Server.AddFlow("L", flowJson: ValidFlowJson);
         Server.FailNext("GET", flow.Id, HttpStatusCode.ServiceUnavailable);
@@ -297,7 +297,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public void Options_are_validated()
+    public void InvalidOptionsAreRefused()
     {
         var services = new ServiceCollection();
         services.AddWhatsAppGraphClient(o =>
@@ -318,7 +318,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task Options_bind_from_a_configuration_section()
+    public async Task OptionsBindFromAConfigurationSection()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -339,7 +339,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public void Options_describe_themselves_with_the_token_masked()
+    public void OptionsDescribeThemselvesWithTheTokenMasked()
     {
         var options = new WhatsAppGraphOptions { AccessToken = "EAAGsecretsecretsecretWXYZ" };
         Assert.DoesNotContain("secret", options.ToString());
@@ -347,7 +347,7 @@ public sealed class GraphSendAndRetryTests : GraphClientTest
     }
 
     [Fact]
-    public async Task The_fake_server_rejects_requests_that_differ_from_the_protocol()
+    public async Task TheFakeServerRejectsRequestsThatDifferFromTheProtocol()
     {
         var flow = Server.AddFlow("F");
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl, "/v23.0/") };

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Backend.Flows.Media;
 using Backend.Flows.Webhooks;
+using Backend.TestSupport.Logging;
 using Backend.TestSupport.Media;
 using Backend.TestSupport.Meta;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +20,7 @@ namespace Backend.Flows.Tests.Media;
 public sealed class FlowMediaTests : IAsyncLifetime
 {
     private readonly FakeMediaCdn _cdn = new();
-    private readonly ListLogger _logs = new();
+    private readonly LogCapture _logs = new();
     private ServiceProvider? _services;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -331,23 +331,5 @@ public sealed class FlowMediaTests : IAsyncLifetime
         {
             Assert.DoesNotContain(value, refusal.Message);
         }
-    }
-
-    private sealed class ListLogger : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public string All => string.Join("\n", _lines);
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
-
-        public void Dispose() { }
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Backend.Flows.Security;
 using Backend.TestSupport.Meta;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Backend.Flows.Tests.Security;
 
@@ -14,7 +15,7 @@ public sealed class FlowTokenSignatureTests
     private readonly string _previous = MetaTokenJwt.NewSecret();
 
     private FlowTokenSignature Verifier(params string[] secrets) =>
-        new(secrets.Length == 0 ? [_secret] : secrets, time: new FixedTime(Now));
+        new(secrets.Length == 0 ? [_secret] : secrets, time: new FakeTimeProvider(Now));
 
     private static FlowTokenSignatureFailure? Failure(FlowTokenSignature verifier, string jwt, string token = Token) =>
         verifier.Verify(jwt, token).Failure;
@@ -144,7 +145,7 @@ public sealed class FlowTokenSignatureTests
     [Fact]
     public void AnotherClaimNameCanBeConfigured()
     {
-        var verifier = new FlowTokenSignature([_secret], "sub", new FixedTime(Now));
+        var verifier = new FlowTokenSignature([_secret], "sub", new FakeTimeProvider(Now));
         var jwt = MetaTokenJwt.Compose(new JsonObject { ["alg"] = "HS256" }, new JsonObject { ["sub"] = Token }, _secret);
         Assert.True(verifier.Verify(jwt, Token).IsValid);
         Assert.Equal(FlowTokenSignatureFailure.MissingFlowToken, verifier.Verify(MetaTokenJwt.Sign(Token, _secret), Token).Failure);
@@ -187,9 +188,4 @@ public sealed class FlowTokenSignatureTests
     [Fact]
     public void AnOverlongJwtIsMalformedBeforeAnyWork() =>
         Assert.Equal(FlowTokenSignatureFailure.Malformed, Failure(Verifier(), MetaTokenJwt.Sign(new string('t', 20_000), _secret), new string('t', 20_000)));
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

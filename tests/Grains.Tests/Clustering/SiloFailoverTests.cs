@@ -47,14 +47,14 @@ public sealed class KilledSiloTests(PostgresGrainCluster host, Xunit.Abstraction
 public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly List<IHost> _silos = [];
-    private PostgresDatabase? _database;
+    private readonly PostgresFixture _database = new("failover");
     private IHost? _client;
 
     private Dictionary<string, string?> Settings => new()
     {
         ["Cluster:Membership"] = "Postgres",
         ["Cluster:Storage"] = "Postgres",
-        ["Cluster:ConnectionString"] = _database!.ConnectionString,
+        ["Cluster:ConnectionString"] = _database.ConnectionString,
         ["Cluster:ServiceId"] = "failover",
         ["Cluster:ClusterId"] = "test",
         ["Cluster:SiloPort"] = "0",
@@ -65,7 +65,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
 
     public async Task InitializeAsync()
     {
-        _database = await PostgresDatabase.CreateAsync("failover");
+        await _database.InitializeAsync();
         for (var i = 0; i < 2; i++)
         {
             var silo = Host.CreateApplicationBuilder();
@@ -96,10 +96,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
             }
             host.Dispose();
         }
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
+        await _database.DisposeAsync();
     }
 
     internal static FlowStep Init(string token) =>
@@ -161,7 +158,7 @@ public sealed class SiloFailoverTests(Xunit.Abstractions.ITestOutputHelper outpu
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
         await using var command = dataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -7,7 +7,7 @@ namespace Backend.Grains.Tests.Dashboard;
 public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixture<MemoryGrainCluster>
 {
     private readonly string _flow = $"flow-{Guid.NewGuid():N}"[..13];
-    private readonly DateTimeOffset _started = cluster.Time.Now;
+    private readonly DateTimeOffset _started = cluster.Time.GetUtcNow();
 
     private IFlowStatsGrain Stats => cluster.Grains.GetGrain<IFlowStatsGrain>(IFlowStatsGrain.Key);
 
@@ -53,7 +53,7 @@ public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixt
     [Fact]
     public async Task ANodeFirstSeenLongAfterItStartedCountsInTheTotalsButNotAsRecentTraffic()
     {
-        var old = new NodeStatsReport("d", "api", cluster.Time.Now.AddHours(-1), 500,
+        var old = new NodeStatsReport("d", "api", cluster.Time.GetUtcNow().AddHours(-1), 500,
             [new FlowCounterSnapshot(_flow, new() { ["requests"] = 1000, ["steps"] = 900, ["status:2xx"] = 1000 }, [])], [], []);
         await Stats.Report(old);
         await Stats.Report(old with
@@ -92,7 +92,7 @@ public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixt
     [Fact]
     public async Task TheWaitingDeadlinesOfANodeThatStoppedReportingLapseInTheAggregatorOnce()
     {
-        var hour = PendingDeadlines.EndedBelow(cluster.Time.Now);
+        var hour = PendingDeadlines.EndedBelow(cluster.Time.GetUtcNow());
         // Node "f" issued four sessions and opened three. At its last report one issued-only and two open sessions
         // waited for a deadline in an hour now over (it would have folded them itself had it not stopped reporting),
         // one open session for the next hour.

@@ -16,7 +16,7 @@ public sealed class SessionExpiryCountTests(MemoryGrainCluster cluster) : IClass
     [Fact]
     public async Task UntouchedSessionsCountAsExpiredAfterTheirDeadlineAndATouchAfterwardsCountsNothingMore()
     {
-        var start = cluster.Time.Now;
+        var start = cluster.Time.GetUtcNow();
         var run = Guid.NewGuid().ToString("N")[..8];
         // Two issued only, three issued and opened; all expire at start + 2 min.
         var issued = new[] { $"{run}-a", $"{run}-b" };
@@ -32,12 +32,12 @@ public sealed class SessionExpiryCountTests(MemoryGrainCluster cluster) : IClass
         await WaitForAsync(f => f is { Issued: 5, Opened: 3, Active: 3, Expired: 0 });
 
         // Past the deadline but inside its minute: a touch expires the session and counts it (the bucket is not folded yet).
-        cluster.Time.Now = start + Lifetime + TimeSpan.FromSeconds(30);
+        cluster.Time.SetUtcNow(start + Lifetime + TimeSpan.FromSeconds(30));
         Assert.Equal(FlowStepOutcome.TokenInvalid, (await StepAsync(opened[0])).Outcome);
         await WaitForAsync(f => f is { Expired: 1, Active: 2 });
 
         // The minute is over: the four untouched sessions lapse, with nothing touching them.
-        cluster.Time.Now = start + Lifetime + TimeSpan.FromSeconds(90);
+        cluster.Time.SetUtcNow(start + Lifetime + TimeSpan.FromSeconds(90));
         var lapsed = await WaitForAsync(f => f.Expired == 5);
         Assert.Equal((5L, 3L, 0L, 5L, 0L), (lapsed.Issued, lapsed.Opened, lapsed.Completed, lapsed.Expired, lapsed.Active));
 

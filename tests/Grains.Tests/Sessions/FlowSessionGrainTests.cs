@@ -61,7 +61,7 @@ public abstract class FlowSessionGrainTests(GrainCluster host)
     public async Task ASessionPastItsLifetimeExpiresAndGets427()
     {
         var session = await IssuedAsync(TimeSpan.FromMinutes(10));
-        host.Time.Now += TimeSpan.FromMinutes(11);
+        host.Time.Advance(TimeSpan.FromMinutes(11));
 
         var result = await session.Handle(Init(), default);
 
@@ -106,8 +106,8 @@ public abstract class FlowSessionGrainTests(GrainCluster host)
         var session = await IssuedAsync();
         var response = new JsonObject { ["flow_token"] = "x", ["stay_logged_in"] = true, ["password"] = "S3cret-pass" };
 
-        var first = await session.Complete(new FlowCompletionReport("wamid.1", response, "15550001111", host.Time.Now));
-        var second = await session.Complete(new FlowCompletionReport("wamid.2", response, "15550001111", host.Time.Now));
+        var first = await session.Complete(new FlowCompletionReport("wamid.1", response, "15550001111", host.Time.GetUtcNow()));
+        var second = await session.Complete(new FlowCompletionReport("wamid.2", response, "15550001111", host.Time.GetUtcNow()));
 
         var snapshot = (await session.Get())!;
         Assert.Equal((FlowCompletionOutcome.Completed, FlowCompletionOutcome.AlreadyCompleted), (first.Outcome, second.Outcome));

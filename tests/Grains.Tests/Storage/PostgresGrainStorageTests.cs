@@ -12,14 +12,14 @@ namespace Backend.Grains.Tests.Storage;
 /// <summary>The PostgreSQL grain storage and its migrations, on a database of each test's own.</summary>
 public sealed class PostgresGrainStorageTests : IAsyncLifetime
 {
-    private PostgresDatabase? _database;
+    private readonly PostgresFixture _database = new("storage");
     private NpgsqlDataSource? _dataSource;
 
     private NpgsqlDataSource DataSource => _dataSource!;
 
     public async Task InitializeAsync()
     {
-        _database = await PostgresDatabase.CreateAsync("storage");
+        await _database.InitializeAsync();
         _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
     }
 
@@ -29,10 +29,7 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
         {
             await _dataSource.DisposeAsync();
         }
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
+        await _database.DisposeAsync();
     }
 
     private PostgresGrainStorage Storage(string serviceId = "tests") =>
@@ -168,7 +165,7 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
     public async Task AnUnreachableDatabaseIsAStateNotSavedErrorThatQuotesNoStoredValue()
     {
         await MigrateAsync();
-        var unreachable = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(unreachable);
         var storage = new PostgresGrainStorage("tests", dataSource, NullLogger<PostgresGrainStorage>.Instance);
         var state = new GrainState<FlowSessionState>(new FlowSessionState { FlowName = "secret-flow", Recipient = "15550001111" });

@@ -135,7 +135,7 @@ public sealed partial class FakeGraphServer
                 return Reject(r, "flow_action_payload.screen must be a non-empty string");
             }
 
-            // §12.5: an object, or an object serialized as a string; either way non-empty.
+            // flow_action_payload.data (docs/graph-api.md, "Decisions on open points"): an object, or an object serialized as a string; either way non-empty.
             if (payload["data"] is { } data && !IsNonEmptyObject(data))
             {
                 return Reject(r, "flow_action_payload.data must be a non-empty JSON object (or such an object serialized as a string)");

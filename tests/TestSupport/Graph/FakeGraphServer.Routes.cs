@@ -33,7 +33,7 @@ public sealed partial class FakeGraphServer
             ("GET", [var flow, "assets"]) => WithFlow(r, flow, ListAssets),
             ("POST", [var flow, "publish"]) => WithFlow(r, flow, Publish),
             ("POST", [var flow, "deprecate"]) => WithFlow(r, flow, Deprecate),
-            _ => Reject(r, $"no Graph call in §10 is {r.Method} /{{version}}/{r.Resource}"),
+            _ => Reject(r, $"no Graph call of Meta's Flows API is {r.Method} /{{version}}/{r.Resource}"),
         };
     }
 
@@ -269,7 +269,7 @@ public sealed partial class FakeGraphServer
         flow.Categories = categories;
         flow.EndpointUri = Str(body["endpoint_uri"]) ?? flow.EndpointUri;
         flow.ApplicationId = Str(body["application_id"]) ?? flow.ApplicationId;
-        // §10 lifecycle: editing a published flow takes it back to DRAFT.
+        // The lifecycle of https://developers.facebook.com/docs/whatsapp/flows/reference/flowsapi: editing a published flow takes it back to DRAFT.
         if (flow.Status == FlowState.Published)
         {
             flow.Status = FlowState.Draft;

@@ -6,7 +6,7 @@ using System.Web;
 namespace Backend.TestSupport.Graph;
 
 /// <summary>
-/// A local stand-in for Meta's Graph API (FLOWS-PROTOCOL.md §10), served over real HTTP on
+/// A local stand-in for Meta's Graph API (https://developers.facebook.com/docs/whatsapp/flows/reference/flowsapi), served over real HTTP on
 /// 127.0.0.1. It keeps flows, Flow JSON and business public keys in memory, records every
 /// request, and REJECTS with a 400 Graph-style error (code 100, message naming the mismatch) any
 /// request whose method, path, headers, content type or body shape differs from the document;
@@ -306,7 +306,7 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
             _rejections.Add($"{request}: {mismatch}");
         }
 
-        return Answer.GraphError(HttpStatusCode.BadRequest, 100, "(fake graph) request does not match FLOWS-PROTOCOL.md §10: " + mismatch);
+        return Answer.GraphError(HttpStatusCode.BadRequest, 100, "(fake graph) request does not match Meta's Flows API reference: " + mismatch);
     }
 
     private string NewId() => (_nextId++).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -10,7 +10,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace Backend.TestSupport.Media;
 
 /// <summary>
-/// A file as WhatsApp puts it on its CDN after a PhotoPicker or DocumentPicker upload (FLOWS-PROTOCOL.md §13):
+/// A file as WhatsApp puts it on its CDN after a PhotoPicker or DocumentPicker upload (https://developers.facebook.com/docs/whatsapp/flows/reference/media_upload):
 /// AES-256-CBC with PKCS#7, then the first 10 bytes of HMAC-SHA256 over IV and ciphertext appended, with SHA-256 of
 /// both the upload and the plaintext. Written with BouncyCastle, independently of the product's decryptor.
 /// </summary>

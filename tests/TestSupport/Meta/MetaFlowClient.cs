@@ -3,18 +3,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Engines;
-using Org.BouncyCastle.Crypto.Modes;
-using Org.BouncyCastle.Crypto.Parameters;
+using Backend.Flows.Endpoint;
 
 namespace Backend.TestSupport.Meta;
 
 /// <summary>
 /// Plays Meta's side of the data endpoint: a fresh AES-128 key and 16-byte IV per request, the key wrapped with
 /// RSA-OAEP-SHA256 to the business public key, the payload sealed with AES-GCM, the body optionally signed with
-/// the app secret; and the answer opened with the inverted IV. Written independently of the product's crypto
-/// (it uses BouncyCastle and .NET directly) so the tests check the product against the protocol, not itself.
+/// the app secret; and the answer opened with the inverted IV. The sealing is <see cref="FlowRequestSealer"/>, Meta's
+/// side as the load generator plays it too; it and the product's side are each checked against Meta's recorded
+/// exchanges (<c>RecordedExchangeTests</c>), so the tests still check the product against the protocol, not itself.
 /// </summary>
 public sealed class MetaFlowClient(HttpClient http, RSA businessPublicKey, string? appSecret = null)
 {
@@ -34,9 +32,9 @@ public sealed class MetaFlowClient(HttpClient http, RSA businessPublicKey, strin
 
     private MetaRequest Seal(byte[] plaintext, byte[] aesKey, byte[] iv)
     {
-        var ciphertext = Gcm(true, aesKey, iv, plaintext);
-        var wrappedKey = businessPublicKey.Encrypt(aesKey, RSAEncryptionPadding.OaepSHA256);
-        return new MetaRequest(aesKey, iv, ciphertext, wrappedKey);
+        using var sealer = new FlowRequestSealer(businessPublicKey);
+        sealer.Seal(plaintext, aesKey, iv);
+        return new MetaRequest(aesKey, iv, sealer.EncryptedFlowData.ToArray(), sealer.EncryptedAesKey.ToArray());
     }
 
     /// <summary>Posts a request and returns the raw HTTP answer.</summary>
@@ -80,23 +78,6 @@ public sealed class MetaFlowClient(HttpClient http, RSA businessPublicKey, strin
     /// <summary>Meta's signature header for a body.</summary>
     public static string Sign(byte[] body, string secret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
-
-    internal static byte[] Gcm(bool encrypt, byte[] key, byte[] iv, byte[] input)
-    {
-        var gcm = new GcmBlockCipher(new AesEngine());
-        gcm.Init(encrypt, new AeadParameters(new KeyParameter(key), 128, iv));
-        var output = new byte[gcm.GetOutputSize(input.Length)];
-        var written = gcm.ProcessBytes(input, 0, input.Length, output, 0);
-        try
-        {
-            written += gcm.DoFinal(output, written);
-        }
-        catch (InvalidCipherTextException ex)
-        {
-            throw new CryptographicException("The response does not decrypt with the request's key and inverted IV.", ex);
-        }
-        return output.AsSpan(0, written).ToArray();
-    }
 }
 
 /// <summary>One sealed request: the envelope's parts and the key material to open the answer.</summary>
@@ -114,6 +95,8 @@ public sealed record MetaRequest(byte[] AesKey, byte[] Iv, byte[] EncryptedFlowD
     public string OpenResponse(string base64Body)
     {
         var inverted = Iv.Select(b => (byte)~b).ToArray();
-        return Encoding.UTF8.GetString(MetaFlowClient.Gcm(false, AesKey, inverted, Convert.FromBase64String(base64Body)));
+        return FlowAesGcm.TryDecrypt(AesKey, inverted, Convert.FromBase64String(base64Body), out var plaintext)
+            ? Encoding.UTF8.GetString(plaintext)
+            : throw new CryptographicException("The response does not decrypt with the request's key and inverted IV.");
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Backend.TestSupport.Meta;
 
-/// <summary>Webhook bodies as Meta delivers them (FLOWS-PROTOCOL.md §8).</summary>
+/// <summary>Webhook bodies as Meta delivers them (https://developers.facebook.com/docs/whatsapp/flows/reference/flowswebhooks, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components).</summary>
 public static class MetaWebhook
 {
     /// <summary>A <c>messages</c> webhook carrying one flow completion (<c>nfm_reply</c>) whose <c>response_json</c> is <paramref name="responseJson"/>.</summary>

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Backend.Flows.Security;
 using Backend.LoadGen.Measurement;
+using Backend.Flows.Endpoint;
 
 namespace Backend.LoadGen.Meta;
 
@@ -35,7 +36,7 @@ internal sealed class MetaCaller : IDisposable
     private readonly Uri _endpoint;
     private readonly Uri _webhook;
     private readonly Uri _sessions;
-    private readonly MetaEnvelopeSealer _sealer;
+    private readonly FlowRequestSealer _sealer;
     private readonly ArrayBufferWriter<byte> _payload = new(1024);
     private readonly Utf8JsonWriter _writer;
     private byte[] _answer = new byte[4096];
@@ -48,7 +49,7 @@ internal sealed class MetaCaller : IDisposable
         _endpoint = options.EndpointUrl;
         _webhook = new Uri(options.Url, "webhook");
         _sessions = new Uri(options.Url, $"admin/flows/{Uri.EscapeDataString(options.Flow)}/sessions");
-        _sealer = new MetaEnvelopeSealer(options.PublicKeyPem);
+        _sealer = new FlowRequestSealer(options.PublicKeyPem);
         _writer = new Utf8JsonWriter(_payload);
     }
 

@@ -33,7 +33,7 @@ public sealed record FlowValidationResult(IReadOnlyList<FlowValidationFinding> E
 }
 
 /// <summary>
-/// Checks Flow JSON offline against Meta's documented static rules (FLOWS-PROTOCOL.md §11):
+/// Checks Flow JSON offline against Meta's documented static rules (https://developers.facebook.com/docs/whatsapp/flows/reference/flowjson, https://developers.facebook.com/docs/whatsapp/flows/reference/components):
 /// schema and version gates, routing model, terminal screens and footers, actions and their
 /// payloads, references, data models, names and ids, limits, forms, If and Switch.
 /// </summary>

@@ -17,7 +17,7 @@ public sealed record VersionedRule(string Id, FlowVersion? Since, FlowVersion? U
 /// <summary>
 /// Every version gate the validator applies, as data: the rules below, plus one rule per component
 /// (<c>component:X</c>, from the version it appeared in) and per property introduced after its component
-/// (<c>property:X.p</c>). Sources: the Components and Flow JSON pages and the changelog (FLOWS-PROTOCOL.md §11).
+/// (<c>property:X.p</c>). Sources: the Components and Flow JSON pages and the changelog (https://developers.facebook.com/docs/whatsapp/flows/reference/components, https://developers.facebook.com/docs/whatsapp/flows/reference/flowjson, https://developers.facebook.com/docs/whatsapp/flows/changelogs).
 /// docs/flow-json.md lists them.
 /// </summary>
 public static class FlowVersionRules

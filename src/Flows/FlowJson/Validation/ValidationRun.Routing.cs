@@ -7,7 +7,7 @@ internal sealed partial class ValidationRun
     private const string RoutingPointer = "/routing_model";
 
     /// <summary>
-    /// The ten routing-model rules of FLOWS-PROTOCOL.md §11; without a routing model, the graph of
+    /// The ten routing-model rules of Meta's Flow JSON reference (https://developers.facebook.com/docs/whatsapp/flows/reference/flowjson#routing-model); without a routing model, the graph of
     /// navigate actions must still have an entry screen, be connected and branch at most 10 ways.
     /// </summary>
     private void CheckRouting()

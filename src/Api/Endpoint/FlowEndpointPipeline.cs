@@ -6,7 +6,7 @@ using Backend.Flows.Security;
 using Backend.Grains.Dashboard;
 using Microsoft.Extensions.Options;
 
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Endpoint;
 
 /// <summary>The outcome of one endpoint request, ready to be written as HTTP.</summary>
 /// <param name="Status">The HTTP status.</param>

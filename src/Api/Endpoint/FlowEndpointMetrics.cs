@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Endpoint;
 
 /// <summary>Requests and latency of the data endpoint, by flow, kind (ping, INIT, …) and status.</summary>
 internal sealed class FlowEndpointMetrics
 {
-    public const string MeterName = "Backend.Api.FlowEndpoint";
+    public const string MeterName = "Backend.Api.Endpoint";
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using Backend.Flows.Routing;
 using Microsoft.Extensions.Options;
 
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Endpoint;
 
 /// <summary>The flow names <c>POST /flows/{name}</c> answers: every registered flow definition, plus <c>FlowEndpoint:Flows</c>.</summary>
 internal sealed class ServedFlows(IOptions<FlowEndpointOptions> options, IEnumerable<FlowDefinition> definitions)

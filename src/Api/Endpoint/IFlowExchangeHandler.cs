@@ -1,6 +1,6 @@
 using Backend.Flows.Endpoint;
 
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Endpoint;
 
 /// <summary>
 /// The seam between the endpoint and what runs flows: the endpoint has already checked the signature, decrypted

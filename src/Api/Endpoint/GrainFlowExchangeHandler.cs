@@ -1,8 +1,7 @@
-using Backend.Api.FlowEndpoint;
 using Backend.Flows.Endpoint;
 using Backend.Grains;
 
-namespace Backend.Api.Sessions;
+namespace Backend.Api.Endpoint;
 
 /// <summary>Forwards screen requests and error notifications to the flow token's <see cref="IFlowSessionGrain"/>.</summary>
 internal sealed class GrainFlowExchangeHandler(IGrainFactory grains) : IFlowExchangeHandler

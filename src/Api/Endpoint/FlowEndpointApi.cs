@@ -1,16 +1,22 @@
+using Backend.Api.Faults;
+using Backend.Api.Meta;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Security;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Endpoint;
 
 /// <summary>The encrypted data endpoint Meta calls: <c>POST /flows/{name}</c>.</summary>
 public static class FlowEndpointApi
 {
     private const string TimeoutPolicy = "flow-endpoint";
 
-    /// <summary>Registers the endpoint's options, keys, signature check and pipeline; the handler (<see cref="IFlowExchangeHandler"/>) comes from the sessions feature.</summary>
+    /// <summary>
+    /// Registers the endpoint's options, keys, signature checks, pipeline, and its handler: the flow token's session
+    /// grain (<see cref="GrainFlowExchangeHandler"/>) unless another <see cref="IFlowExchangeHandler"/> is registered.
+    /// </summary>
     public static IHostApplicationBuilder AddFlowEndpoint(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FlowEndpointOptions>()
@@ -20,18 +26,18 @@ public static class FlowEndpointApi
             .Validate<IOptions<MetaOptions>>((o, meta) => o.TokenSignature != FlowTokenSignatureMode.Required || meta.Value.AppSecrets.Any(),
                 "FlowEndpoint:TokenSignature=Required needs Meta:AppSecret to verify signatures with.")
             .ValidateOnStart();
-        builder.Services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
+        builder.Services.AddMetaApp();
 
         builder.Services.AddSingleton<FlowKeyRingLoader>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<FlowKeyRingLoader>().Load());
         builder.Services.AddSingleton(sp => new FlowCipher(sp.GetRequiredService<FlowKeyRing>()));
-        builder.Services.AddSingleton(sp => new HubSignature(sp.GetRequiredService<IOptions<MetaOptions>>().Value.AppSecrets));
         builder.Services.AddSingleton(sp => new FlowTokenSignature(
             sp.GetRequiredService<IOptions<MetaOptions>>().Value.AppSecrets,
             sp.GetRequiredService<IOptions<FlowEndpointOptions>>().Value.TokenSignatureClaim));
         builder.Services.AddSingleton<FlowEndpointMetrics>();
         builder.Services.AddSingleton<FlowEndpointPipeline>();
         builder.Services.AddSingleton<ServedFlows>();
+        builder.Services.TryAddSingleton<IFlowExchangeHandler, GrainFlowExchangeHandler>();
 
         // A request that would outlive Meta's 10 s budget is cut short (504) rather than left running.
         // The policy takes its deadline from the bound, validated FlowEndpoint options.
@@ -83,7 +89,7 @@ public static class FlowEndpointApi
         http.Response.ContentType = result.ContentType;
         if (result.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            http.Response.Headers.RetryAfter = Faults.TransientFault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter = TransientFault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         return result.Body is null ? Task.CompletedTask : http.Response.WriteAsync(result.Body, http.RequestAborted);
     }

@@ -3,7 +3,7 @@ using Backend.Flows.Endpoint;
 using Backend.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Endpoint;
 
 /// <summary>
 /// Builds the endpoint's <see cref="FlowKeyRing"/> at start-up from configuration, or, for a first run with no key

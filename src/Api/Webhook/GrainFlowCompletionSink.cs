@@ -1,9 +1,8 @@
-using Backend.Api.Webhook;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Webhooks;
 using Backend.Grains;
 
-namespace Backend.Api.Sessions;
+namespace Backend.Api.Webhook;
 
 /// <summary>Completes the flow token's session when the webhook delivers the user's <c>nfm_reply</c>.</summary>
 internal sealed partial class GrainFlowCompletionSink(IGrainFactory grains, ILogger<GrainFlowCompletionSink> logger) : IFlowCompletionSink

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Endpoint;
 
 /// <summary>Settings of the encrypted data endpoint (section <c>FlowEndpoint</c>).</summary>
 public sealed class FlowEndpointOptions

@@ -1,4 +1,4 @@
-namespace Backend.Api.FlowEndpoint;
+namespace Backend.Api.Meta;
 
 /// <summary>Settings shared with the Meta app (section <c>Meta</c>). Secrets come from configuration or environment only.</summary>
 public sealed class MetaOptions
