@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The product's benchmark (issue 7): builds Release, starts PostgreSQL and the Api on 127.0.0.1, runs flows-load
 # against it, and regenerates bench/README.md and bench/results/*.json. Bounded in time; cleans up on any exit.
-#   bash bench/run.sh                 the bench (about 5 minutes; at most BENCH_TIMEOUT seconds, default 720)
+#   bash bench/run.sh                 the bench (about 10 minutes; at most BENCH_TIMEOUT seconds, default 1200)
 #   bash bench/run.sh --clustered     only the co-hosted and clustered step runs (about 4 minutes; README untouched)
 #   bash bench/run.sh --dashboard     only the dashboard's cost: steps with and without Dashboard:Enabled (about 2 minutes;
 #                                     bench/results/dashboard-cost.json, README untouched)
@@ -61,7 +61,7 @@ elif [[ $# -gt 0 ]]; then
   echo "usage: bash bench/run.sh [--clustered | --dashboard | --scaling | --profile ping|step | --memory | --compare REV | --soak [minutes]]" >&2
   exit 2
 else
-  limit="${BENCH_TIMEOUT:-720}"
+  limit="${BENCH_TIMEOUT:-1200}"
 fi
 started=$(date +%s)
 

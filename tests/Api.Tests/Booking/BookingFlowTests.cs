@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Backend.FlowCatalog.Booking;
 using Backend.Grains;
@@ -24,13 +21,13 @@ public sealed class BookingFlowTests : IDisposable
 
     private readonly FlowsApiFactory _factory = new() { UseTestHandler = false, UseTestSink = false };
     private readonly HttpClient _http;
-    private readonly MetaFlowClient _meta;
+    private readonly ProductClient _product;
 
     public BookingFlowTests()
     {
         _factory.Settings["Admin:Token"] = AdminToken;
         _http = _factory.Http();
-        _meta = new MetaFlowClient(_http, _factory.BusinessKey, FlowsApiFactory.AppSecret);
+        _product = new ProductClient(_http, _factory.BusinessKey, FlowsApiFactory.AppSecret, AdminToken, Flow);
     }
 
     public void Dispose()
@@ -51,33 +48,10 @@ public sealed class BookingFlowTests : IDisposable
     private static string SlotList(IEnumerable<string> slots) =>
         new JsonArray([.. slots.Select(s => (JsonNode)new JsonObject { ["id"] = s, ["title"] = s })]).ToJsonString();
 
-    private async Task<string> IssueAsync()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/flows/{Flow}/sessions") { Content = JsonContent.Create(new { to = "15550001111" }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        using var response = await _http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["flow_token"]!;
-    }
+    private Task<string> IssueAsync() => _product.IssueAsync();
 
-    private async Task<(int Status, JsonObject? Answer, string Body)> StepAsync(string token, string action, string? screen = null, JsonObject? data = null)
-    {
-        var payload = new JsonObject { ["version"] = "3.0", ["action"] = action, ["flow_token"] = token };
-        if (screen is not null)
-        {
-            payload["screen"] = screen;
-        }
-        if (data is not null)
-        {
-            payload["data"] = data;
-        }
-        var request = _meta.Seal(payload.ToJsonString());
-        using var response = await _meta.PostAsync($"/flows/{Flow}", request);
-        var body = await response.Content.ReadAsStringAsync();
-        return (int)response.StatusCode == 200
-            ? (200, (JsonObject)JsonNode.Parse(request.OpenResponse(body))!, body)
-            : ((int)response.StatusCode, null, body);
-    }
+    private Task<(int Status, JsonObject? Answer, string Body)> StepAsync(string token, string action, string? screen = null, JsonObject? data = null) =>
+        _product.StepAsync(token, action, screen, data);
 
     private Task<(int Status, JsonObject? Answer, string Body)> SubmitAsync(string token, string screen, string? service = null, DateOnly? day = null, string? slot = null, string? date = null)
     {

@@ -8,10 +8,11 @@ using System.Text.Json.Nodes;
 namespace Backend.TestSupport.Meta;
 
 /// <summary>
-/// The product as Meta and the business see it over HTTP: the admin API that issues flow tokens, the sign-up
-/// flow's encrypted endpoint (requests encrypted and signed like Meta's), and the completion webhook.
+/// The product as Meta and the business see it over HTTP: the admin API that issues flow tokens, one flow's
+/// encrypted endpoint (requests encrypted and signed like Meta's; the sign-up flow unless <paramref name="flow"/>
+/// names another), and the completion webhook.
 /// </summary>
-public sealed class ProductClient(HttpClient http, RSA businessKey, string appSecret, string adminToken)
+public sealed class ProductClient(HttpClient http, RSA businessKey, string appSecret, string adminToken, string flow = "sign_up")
 {
     private readonly MetaFlowClient _meta = new(http, businessKey, appSecret);
 
@@ -21,7 +22,7 @@ public sealed class ProductClient(HttpClient http, RSA businessKey, string appSe
     /// <summary>Issues a flow token through the admin API.</summary>
     public async Task<string> IssueAsync(string to = "15550001111")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/flows/sign_up/sessions") { Content = JsonContent.Create(new { to }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/flows/{flow}/sessions") { Content = JsonContent.Create(new { to }) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         using var response = await http.SendAsync(request);
         if (response.StatusCode != HttpStatusCode.Created)
@@ -53,7 +54,7 @@ public sealed class ProductClient(HttpClient http, RSA businessKey, string appSe
             payload["data"] = data;
         }
         var request = _meta.Seal(payload.ToJsonString());
-        using var response = await _meta.PostAsync("/flows/sign_up", request);
+        using var response = await _meta.PostAsync($"/flows/{flow}", request);
         var body = await response.Content.ReadAsStringAsync();
         return (int)response.StatusCode == 200
             ? (200, (JsonObject)JsonNode.Parse(request.OpenResponse(body))!, body)
