@@ -15,7 +15,10 @@ namespace Backend.Product.Bench;
 /// </summary>
 internal static class DashboardCost
 {
-    /// <summary>The comparison, with each run's result.</summary>
+    /// <summary>
+    /// The comparison, with each run's result. <c>Own…</c>: the product's dashboard alone (Orleans' off) against none;
+    /// <c>OrleansCpuCost</c>: Orleans' dashboard on top of the product's (CPU per step, minus one).
+    /// </summary>
     public sealed record Figure(
         DateTimeOffset At,
         string Command,
@@ -28,29 +31,51 @@ internal static class DashboardCost
         double RecordingCpuPerStepNs,
         double RecordingShareOfStepCpu,
         bool Met,
-        IReadOnlyList<ScenarioResult> Runs);
+        IReadOnlyList<ScenarioResult> Runs,
+        double StepsPerSecondOwnOnly = 0,
+        double ServerCpuPerStepOwnOnlyUs = 0,
+        double OwnThroughputCost = 0,
+        double OwnCpuCost = 0,
+        double OrleansCpuCost = 0);
 
-    public static async Task<Figure> RunAsync(LoadScenarios enabled, LoadScenarios disabled, BenchArguments options, int rounds = 2)
+    /// <summary>
+    /// Three Apis alternated after a warm-up each: everything on (the default), the product's dashboard with Orleans'
+    /// off, and <c>Dashboard:Enabled=false</c>. The target (at most 5 % of step throughput) is the product's
+    /// aggregation's: own-only against none, end to end, and its counting timed in process.
+    /// </summary>
+    public static async Task<Figure> RunAsync(LoadScenarios enabled, LoadScenarios disabled, LoadScenarios ownOnly, BenchArguments options, int rounds = 2)
     {
+        foreach (var (scenarios, name) in new[] { (enabled, "on"), (ownOnly, "own"), (disabled, "off") })
+        {
+            await scenarios.RunAsync($"warmup-dashboard-{name}", "warm-up", scenarios.Options(Backend.LoadGen.LoadMode.Step, 32, null, TimeSpan.FromSeconds(3), options.Seconds(20)),
+                null, null, (_, _) => []);
+        }
         var on = new List<ScenarioResult>();
+        var own = new List<ScenarioResult>();
         var off = new List<ScenarioResult>();
         for (var round = 1; round <= rounds; round++)
         {
-            on.Add(await StepAsync(enabled, $"dashboard-on-{round}", "Session step, dashboard collection enabled, closed loop, 32 users", options));
+            on.Add(await StepAsync(enabled, $"dashboard-on-{round}", "Session step, both dashboards enabled (the default), closed loop, 32 users", options));
+            own.Add(await StepAsync(ownOnly, $"dashboard-own-{round}", "Session step, the product's dashboard only (Dashboard:Orleans=false), closed loop, 32 users", options));
             off.Add(await StepAsync(disabled, $"dashboard-off-{round}", "Session step, Dashboard:Enabled=false, closed loop, 32 users", options));
         }
-        var (stepsOn, stepsOff) = (on.Average(r => r.OperationsPerSecond), off.Average(r => r.OperationsPerSecond));
-        var (cpuOn, cpuOff) = (on.Average(r => r.ServerCpuPerRequestUs), off.Average(r => r.ServerCpuPerRequestUs));
+        var (stepsOn, stepsOwn, stepsOff) = (on.Average(r => r.OperationsPerSecond), own.Average(r => r.OperationsPerSecond), off.Average(r => r.OperationsPerSecond));
+        var (cpuOn, cpuOwn, cpuOff) = (on.Average(r => r.ServerCpuPerRequestUs), own.Average(r => r.ServerCpuPerRequestUs), off.Average(r => r.ServerCpuPerRequestUs));
         var throughputCost = stepsOff > 0 ? 1 - stepsOn / stepsOff : 0;
         var cpuCost = cpuOff > 0 ? cpuOn / cpuOff - 1 : 0;
+        var ownThroughputCost = stepsOff > 0 ? 1 - stepsOwn / stepsOff : 0;
+        var ownCpuCost = cpuOff > 0 ? cpuOwn / cpuOff - 1 : 0;
+        var orleansCpuCost = cpuOwn > 0 ? cpuOn / cpuOwn - 1 : 0;
         var recordingNs = RecordingCpuPerStepNs();
         var share = cpuOff > 0 ? recordingNs / (cpuOff * 1000) : 0;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dashboard recording: {recordingNs:0} ns of CPU per step, {share:0.000 %} of a step's server CPU"));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dashboard cost: {stepsOn:0} steps/s enabled, {stepsOff:0} disabled ({throughputCost:+0.0 %;-0.0 %}); CPU/step {cpuOn:0} µs vs {cpuOff:0} µs ({cpuCost:+0.0 %;-0.0 %})"));
+            $"dashboard cost: {stepsOn:0} steps/s both on, {stepsOwn:0} own only, {stepsOff:0} off; CPU/step {cpuOn:0} / {cpuOwn:0} / {cpuOff:0} µs; " +
+            $"own dashboard {ownCpuCost:+0.0 %;-0.0 %} CPU ({ownThroughputCost:+0.0 %;-0.0 %} throughput), Orleans' dashboard on top {orleansCpuCost:+0.0 %;-0.0 %} CPU"));
         return new Figure(DateTimeOffset.UtcNow, options.Command, stepsOn, stepsOff, throughputCost, cpuOn, cpuOff, cpuCost, recordingNs, share,
-            share <= 0.05, [.. on.Zip(off).SelectMany(p => new[] { p.First, p.Second })]);
+            share <= 0.05 && ownThroughputCost <= 0.05, [.. on.Zip(own, off).SelectMany(p => new[] { p.First, p.Second, p.Third })],
+            stepsOwn, cpuOwn, ownThroughputCost, ownCpuCost, orleansCpuCost);
     }
 
     /// <summary>

@@ -152,8 +152,13 @@ try
         };
         var disabledPid = options.PidFile is { } pidFile ? Path.Combine(Path.GetDirectoryName(pidFile)!, "api-no-dashboard.pid") : null;
         using var disabled = await ApiProcess.StartAsync(options.ApiDll, disabledSettings, Path.Combine(keyFolder.FullName, "api-no-dashboard.log"), disabledPid);
+        // A third: the product's dashboard on, Orleans' dashboard (its grain-call profiler and metrics) off.
+        var ownOnlySettings = new Dictionary<string, string>(disabledSettings) { ["Dashboard__Enabled"] = "true", ["Dashboard__Orleans"] = "false", ["Cluster__ServiceId"] = "bench-own-dashboard" };
+        var ownOnlyPid = options.PidFile is { } file ? Path.Combine(Path.GetDirectoryName(file)!, "api-own-dashboard.pid") : null;
+        using var ownOnly = await ApiProcess.StartAsync(options.ApiDll, ownOnlySettings, Path.Combine(keyFolder.FullName, "api-own-dashboard.log"), ownOnlyPid);
         var figure = await DashboardCost.RunAsync(
-            scenarios, new LoadScenarios(disabled, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster), options);
+            scenarios, new LoadScenarios(disabled, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster),
+            new LoadScenarios(ownOnly, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster), options);
         ResultsFiles.Write(Path.Combine(options.ResultsFolder, "dashboard-cost.json"), figure);
         exitCode = figure.Runs.All(r => r.Passed) ? 0 : 1;
     }
