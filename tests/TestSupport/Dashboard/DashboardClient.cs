@@ -34,25 +34,31 @@ public sealed class DashboardClient : IDisposable
     public async Task<JsonObject> OverviewAsync() => (JsonObject)JsonNode.Parse(await OverviewTextAsync())!;
 
     /// <summary>One flow's figures in the overview (<c>"*"</c>: all flows together), or null while it has none.</summary>
-    public async Task<JsonObject?> FlowAsync(string flow) =>
-        (await OverviewAsync())["flows"]!.AsArray().OfType<JsonObject>().FirstOrDefault(f => (string?)f["flow"] == flow);
+    public async Task<JsonObject?> FlowAsync(string flow) => Flow(await OverviewAsync(), flow);
 
     /// <summary>Polls until <paramref name="done"/> holds for <paramref name="flow"/>'s figures, or throws with the last ones after <paramref name="timeout"/>.</summary>
-    public async Task<JsonObject> WaitForAsync(string flow, Func<JsonObject, bool> done, TimeSpan timeout)
+    public async Task<JsonObject> WaitForAsync(string flow, Func<JsonObject, bool> done, TimeSpan timeout) =>
+        Flow(await WaitForOverviewAsync(o => Flow(o, flow) is { } figures && done(figures), timeout), flow)!;
+
+    /// <summary>Polls until <paramref name="done"/> holds for the whole overview, or throws with the last one after <paramref name="timeout"/>.</summary>
+    public async Task<JsonObject> WaitForOverviewAsync(Func<JsonObject, bool> done, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         JsonObject? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            last = await FlowAsync(flow);
-            if (last is not null && done(last))
+            last = await OverviewAsync();
+            if (done(last))
             {
                 return last;
             }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"The dashboard's figures for '{flow}' did not get there in {timeout}: {last?.ToJsonString()}");
+        throw new TimeoutException($"The dashboard's figures did not get there in {timeout}: {last?.ToJsonString()}");
     }
+
+    private static JsonObject? Flow(JsonObject overview, string flow) =>
+        overview["flows"]!.AsArray().OfType<JsonObject>().FirstOrDefault(f => (string?)f["flow"] == flow);
 
     /// <summary>A session's page data by session key, as JSON text (null on 404).</summary>
     public async Task<string?> SessionTextAsync(string sessionKey)
