@@ -64,8 +64,8 @@ internal static class Bench
         // Steady state: the JIT tiers up for a minute or more under load (over 10 % of the Api's CPU in the first
         // profile), which is a start-up cost, not a per-request one. A warm-up of each mode, not recorded.
         Console.Error.WriteLine("== warm-up (not recorded): steps and pings");
-        await scenarios.RunAsync("warmup-step", "warm-up", scenarios.Options(LoadMode.Step, 32, null, TimeSpan.FromSeconds(3), options.Seconds(25)), null, null, (_, _) => []);
-        await scenarios.RunAsync("warmup-ping", "warm-up", scenarios.Options(LoadMode.Ping, 32, null, TimeSpan.FromSeconds(3), options.Seconds(15)), null, null, (_, _) => []);
+        await scenarios.WarmUpAsync(LoadMode.Step, options.Seconds(25));
+        await scenarios.WarmUpAsync(LoadMode.Ping, options.Seconds(15));
 
         await Run("ping-c32", "Encrypted ping, closed loop, 32 connections",
             scenarios.Options(LoadMode.Ping, 32, null, options.Seconds(3), options.Seconds(25)), Rsa, rsa.PerSecond,
@@ -116,8 +116,7 @@ internal static class Bench
             {
                 // Fresh processes: the same unrecorded warm-up the co-hosted Api had, or the JIT's tiering is measured
                 // as the topology's cost (it made the clustered step look 1.86× the co-hosted one).
-                await clustered.Scenarios.RunAsync("warmup-clustered", "warm-up", clustered.Scenarios.Options(LoadMode.Step, 32, null, TimeSpan.FromSeconds(3), options.Seconds(25)),
-                    null, null, (_, _) => []);
+                await clustered.Scenarios.WarmUpAsync(LoadMode.Step, options.Seconds(25));
                 (_, result) = await clustered.Scenarios.RunAsync("step-c32-clustered",
                     "Session step through the clustered topology (Api as client + separate silo), closed loop, 32 users",
                     clustered.Scenarios.Options(LoadMode.Step, 32, null, options.Seconds(3), options.Seconds(20)), Rsa, rsa.PerSecond,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backend.Grains;
+using Backend.LoadGen;
 using Backend.Grains.Dashboard;
 using Microsoft.Extensions.Options;
 
@@ -47,8 +48,7 @@ internal static class DashboardCost
     {
         foreach (var (scenarios, name) in new[] { (enabled, "on"), (ownOnly, "own"), (disabled, "off") })
         {
-            await scenarios.RunAsync($"warmup-dashboard-{name}", "warm-up", scenarios.Options(Backend.LoadGen.LoadMode.Step, 32, null, TimeSpan.FromSeconds(3), options.Seconds(20)),
-                null, null, (_, _) => []);
+            await scenarios.WarmUpAsync(LoadMode.Step, options.Seconds(20));
         }
         var on = new List<ScenarioResult>();
         var own = new List<ScenarioResult>();
@@ -112,7 +112,7 @@ internal static class DashboardCost
     private static async Task<ScenarioResult> StepAsync(LoadScenarios scenarios, string id, string title, BenchArguments options)
     {
         var (_, result) = await scenarios.RunAsync(id, title,
-            scenarios.Options(Backend.LoadGen.LoadMode.Step, 32, null, options.Seconds(3), options.Seconds(15)), null, null, (_, _) => []);
+            scenarios.Options(LoadMode.Step, 32, null, options.Seconds(3), options.Seconds(15)), null, null, (_, _) => []);
         return result;
     }
 }

@@ -29,6 +29,10 @@ public sealed class LoadScenarios(ApiProcess api, string publicKeyPem, string ap
         MaxDuration = warmup + duration + TimeSpan.FromSeconds(60),
     };
 
+    /// <summary>An unrecorded warm-up of <paramref name="mode"/>, 32 users (the JIT tiers up for a minute under load).</summary>
+    public Task WarmUpAsync(LoadMode mode, TimeSpan duration) =>
+        RunAsync("warmup-" + mode.ToString().ToLowerInvariant(), "warm-up", Options(mode, 32, null, TimeSpan.FromSeconds(3), duration), null, null, (_, _) => []);
+
     /// <summary>Runs one load and measures the Api around it.</summary>
     public async Task<(LoadReport Report, ScenarioResult Result)> RunAsync(
         string id, string title, LoadOptions options, string? ceilingName, double? ceiling, Func<LoadReport, ScenarioResult, IReadOnlyList<TargetCheck>> targets)

@@ -25,8 +25,8 @@ internal static class Profile
         var load = mode == "ping" ? LoadMode.Ping : LoadMode.Step;
         // Warm-up: both modes, so the JIT has tiered up what either uses (it took over 10 % of the CPU in the first
         // minute of load in an early profile).
-        await scenarios.RunAsync("profile-warmup-step", "warm-up", scenarios.Options(LoadMode.Step, 32, null, TimeSpan.FromSeconds(3), options.Seconds(30)), null, null, (_, _) => []);
-        await scenarios.RunAsync("profile-warmup-ping", "warm-up", scenarios.Options(LoadMode.Ping, 32, null, TimeSpan.FromSeconds(3), options.Seconds(15)), null, null, (_, _) => []);
+        await scenarios.WarmUpAsync(LoadMode.Step, options.Seconds(30));
+        await scenarios.WarmUpAsync(LoadMode.Ping, options.Seconds(15));
 
         var data = Path.Combine(folder, $"perf-{mode}.data");
         var run = scenarios.RunAsync($"profile-{mode}", $"{mode} under perf", scenarios.Options(load, 32, null, TimeSpan.FromSeconds(3), options.Seconds(25)), null, null, (_, _) => []);

@@ -26,8 +26,7 @@ internal static class Scaling
         {
             Console.Error.WriteLine($"== scaling: {silos} silo(s), one Api client");
             using var cluster = await startClustered(silos);
-            await cluster.Scenarios.RunAsync($"warmup-scaling-{silos}", "warm-up", cluster.Scenarios.Options(LoadMode.Step, 32, null, TimeSpan.FromSeconds(3), options.Seconds(20)),
-                null, null, (_, _) => []);
+            await cluster.Scenarios.WarmUpAsync(LoadMode.Step, options.Seconds(20));
             var (_, run) = await cluster.Scenarios.RunAsync($"scaling-{silos}-silos", $"Session step, {silos} silo(s) and one Api client, closed loop, 32 users",
                 cluster.Scenarios.Options(LoadMode.Step, 32, null, TimeSpan.FromSeconds(3), options.Seconds(20)), null, null, (_, _) => []);
             points.Add(new Point(silos, run));
