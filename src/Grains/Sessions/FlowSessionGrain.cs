@@ -35,6 +35,15 @@ public sealed partial class FlowSessionGrain(
             State.Collected = data.Collected;
             State.CompletionResponse = data.CompletionResponse;
         }
+        if (session.RecordExists && State.Reached.Count == 0 && State.History.Count > 0)
+        {
+            // Saved before the state kept its reached screens: what its history still shows.
+            foreach (var step in State.History)
+            {
+                AddReached(step.Screen);
+                AddReached(step.NextScreen);
+            }
+        }
         return Task.CompletedTask;
     }
 
@@ -254,14 +263,25 @@ public sealed partial class FlowSessionGrain(
         State.UpdatedAt = at;
     }
 
-    /// <summary>The screens of <paramref name="step"/> (its own and the next) this session had not reached before.</summary>
+    /// <summary>
+    /// The screens of <paramref name="step"/> (its own and the next) this session had not reached before, now marked
+    /// reached.
+    /// </summary>
     private (string? First, string? Second) Reached(FlowStep step, string? next)
     {
-        var screen = step.Request.Screen;
-        bool Seen(string name) => State.History.Exists(h => h.Screen == name || h.NextScreen == name);
-        var first = screen is null || Seen(screen) ? null : screen;
-        var second = next is null || next == screen || Seen(next) ? null : next;
+        var first = AddReached(step.Request.Screen) ? step.Request.Screen : null;
+        var second = AddReached(next) ? next : null;
         return (first, second);
+    }
+
+    private bool AddReached(string? screen)
+    {
+        if (screen is null || State.Reached.Contains(screen))
+        {
+            return false;
+        }
+        State.Reached.Add(screen);
+        return true;
     }
 
     /// <summary>Counts a saved change of status for the dashboard (nothing when the status did not change).</summary>

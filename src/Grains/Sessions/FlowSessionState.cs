@@ -60,6 +60,13 @@ public sealed class FlowSessionState
     /// <summary><see cref="Collected"/> and <see cref="CompletionResponse"/>, sealed as they were at the last save.</summary>
     [Id(15)]
     public string? SealedData { get; set; }
+
+    /// <summary>
+    /// Every screen this session has reached (a request's screen or an answer's next screen), once each, for the
+    /// dashboard's funnel. Kept whole while <see cref="History"/> drops its oldest steps.
+    /// </summary>
+    [Id(16)]
+    public List<string> Reached { get; set; } = [];
 }
 
 /// <summary>What <see cref="FlowSessionState.SealedData"/> holds.</summary>

@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
+using Backend.FlowCatalog.SignUp;
 using Backend.Flows.Endpoint;
+using Backend.Grains.Sessions;
 using Backend.Grains.Dashboard;
 
 namespace Backend.Grains.Tests.Dashboard;
@@ -109,6 +112,42 @@ public sealed class FlowStatsGrainTests(MemoryGrainCluster cluster) : IClassFixt
         await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         flow = await FlowAsync();
         Assert.Equal((4L, 1L, 2L, 1L), (flow.Issued, flow.Completed, flow.Expired, flow.Active));
+    }
+
+    [Fact]
+    public async Task AScreenCountsAsReachedOncePerSessionAfterItsStepsLeftTheHistory()
+    {
+        var token = $"{_flow}-long";
+        var session = cluster.Grains.GetFlowSession(token);
+        await session.Issue(new FlowSessionIssue(SignUpNames.Flow, "15550001111", TimeSpan.Zero));
+        FlowStep Step(FlowRequestAction action, string? screen, JsonObject data) =>
+            new(SignUpNames.Flow, new DataExchangeRequest("3.0", action, screen, data, token, null));
+
+        await session.Handle(Step(FlowRequestAction.Init, null, []), default);
+        // More refused submissions than the history keeps: START's step leaves it.
+        var limit = new FlowSessionOptions().HistoryLimit;
+        for (var i = 0; i <= limit; i++)
+        {
+            await session.Handle(Step(FlowRequestAction.DataExchange, SignUpNames.Screens.SignUp, new JsonObject { [SignUpNames.Fields.Email] = "not an email" }), default);
+        }
+        Assert.DoesNotContain((await session.Get())!.History, h => h.NextScreen == SignUpNames.Screens.Start);
+        await session.Handle(Step(FlowRequestAction.Init, null, []), default);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        FlowOverview? signUp;
+        do
+        {
+            await Task.Delay(200);
+            signUp = (await Stats.Overview()).Flows.FirstOrDefault(f => f.Flow == SignUpNames.Flow);
+        }
+        while ((signUp is null || signUp.Steps < limit + 3) && DateTime.UtcNow < deadline);
+        // Every silo reports again after the last step's count: nothing more arrives.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        signUp = (await Stats.Overview()).Flows.Single(f => f.Flow == SignUpNames.Flow);
+
+        Assert.Equal(limit + 3, signUp.Steps);
+        Assert.Equal(1L, Assert.Single(signUp.Funnel, s => s.Screen == SignUpNames.Screens.Start).Reached);
+        Assert.Equal(1L, Assert.Single(signUp.Funnel, s => s.Screen == SignUpNames.Screens.SignUp).Reached);
     }
 
     [Fact]

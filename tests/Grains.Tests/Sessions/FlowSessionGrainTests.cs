@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Backend.Flows.Endpoint;
 using Backend.FlowCatalog.SignUp;
+using Backend.Grains.Sessions;
 
 namespace Backend.Grains.Tests.Sessions;
 
@@ -132,7 +133,7 @@ public abstract class FlowSessionGrainTests(GrainCluster host)
         {
             await session.Handle(Init(), default);
         }
-        Assert.Equal(50, (await session.Get())!.History.Length);
+        Assert.Equal(new FlowSessionOptions().HistoryLimit, (await session.Get())!.History.Length);
     }
 }
 
