@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Backend.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -92,8 +93,17 @@ public sealed class ClusterSettings : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>How concurrent grain state writes share round trips to PostgreSQL (group commit).</summary>
+    public StorageWriteOptions StorageWrites { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        var writes = new List<ValidationResult>();
+        Validator.TryValidateObject(StorageWrites, new ValidationContext(StorageWrites), writes, validateAllProperties: true);
+        foreach (var failure in writes)
+        {
+            yield return new ValidationResult($"{Section}:{nameof(StorageWrites)}:{string.Join(", ", failure.MemberNames)}: {failure.ErrorMessage}");
+        }
         if (!string.IsNullOrEmpty(AdvertisedAddress) && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
         {
             yield return new ValidationResult($"{Section}:AdvertisedAddress must be an IP address.");

@@ -173,7 +173,7 @@ public static class SiloHostingExtensions
         }
         silo.Services.AddClusterDatabase(cluster);
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new PostgresGrainStorage(
-            cluster.ServiceId, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>()));
+            cluster.ServiceId, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>(), cluster.StorageWrites));
         return silo;
     }
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 using Orleans.Storage;
 
 namespace Backend.Grains.Storage;
@@ -17,13 +16,18 @@ namespace Backend.Grains.Storage;
 /// version, so a stale writer can never resurrect cleared state.
 /// </summary>
 /// <remarks>
+/// Writes go through <see cref="GroupCommit"/>: concurrent writes of different grains share a round trip and a
+/// commit, each still answered only once its row is written.
 /// Database failures surface as <see cref="StateNotSavedException"/> naming the state and the SQL state, never
 /// with PostgreSQL's message, detail or context, which can quote the stored JSON (emails).
 /// </remarks>
 public sealed partial class PostgresGrainStorage(
-    string serviceId, NpgsqlDataSource dataSource, ILogger<PostgresGrainStorage> logger)
+    string serviceId, NpgsqlDataSource dataSource, ILogger<PostgresGrainStorage> logger, StorageWriteOptions? writes = null)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
+    private readonly GroupCommit _writes = new(
+        dataSource, (writes ??= new()).MaxBatchSize, writes.MaxBatchesInFlight);
+
     private const string KeyColumns = "service_id = $1 AND grain_type = $2 AND grain_key = $3 AND state_name = $4";
     private const string ReadSql = $"SELECT version, payload FROM grain_state WHERE {KeyColumns}";
     private const string InsertSql =
@@ -90,12 +94,10 @@ public sealed partial class PostgresGrainStorage(
 
     private async Task<long> StoreAsync(string stateName, GrainId grainId, string? etag, string? json)
     {
-        var payload = new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)json ?? DBNull.Value };
+        var key = new GroupCommit.RowKey(serviceId, grainId.Type.ToString(), grainId.Key.ToString(), stateName);
         if (etag is null)
         {
-            await using var insert = Command(InsertSql, stateName, grainId);
-            insert.Parameters.Add(payload);
-            if (await insert.ExecuteNonQueryAsync().ConfigureAwait(false) == 1)
+            if (await _writes.ExecuteAsync(InsertSql, key, json, version: null).ConfigureAwait(false) == 1)
             {
                 return 1;
             }
@@ -103,10 +105,7 @@ public sealed partial class PostgresGrainStorage(
         else
         {
             var expected = ParseEtag(etag);
-            await using var update = Command(UpdateSql, stateName, grainId);
-            update.Parameters.Add(payload);
-            update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
-            if (await update.ExecuteNonQueryAsync().ConfigureAwait(false) == 1)
+            if (await _writes.ExecuteAsync(UpdateSql, key, json, expected).ConfigureAwait(false) == 1)
             {
                 return expected + 1;
             }
@@ -118,13 +117,13 @@ public sealed partial class PostgresGrainStorage(
             stored, etag);
     }
 
+    /// <summary>How many round trips carried how many writes since this storage started.</summary>
+    internal (long Batches, long Writes) WriteCounts => _writes.Counts;
+
     private NpgsqlCommand Command(string sql, string stateName, GrainId grainId)
     {
         var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serviceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Type.ToString() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Key.ToString() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });
+        new GroupCommit.RowKey(serviceId, grainId.Type.ToString(), grainId.Key.ToString(), stateName).AddTo(command.Parameters);
         return command;
     }
 

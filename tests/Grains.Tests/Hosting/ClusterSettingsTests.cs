@@ -36,4 +36,15 @@ public sealed class ClusterSettingsTests
     [Fact]
     public void ACallTimeoutOutsideItsRangeIsRefused() =>
         Assert.Throws<OptionsValidationException>(() => From(("Cluster:CallTimeout", "00:10:00")));
+
+    [Fact]
+    public void StorageWritesAreGroupedByDefaultAndOutOfRangeSettingsAreRefusedByName()
+    {
+        var defaults = From().StorageWrites;
+        Assert.Equal((64, 2), (defaults.MaxBatchSize, defaults.MaxBatchesInFlight));
+        Assert.Equal(1, From(("Cluster:StorageWrites:MaxBatchSize", "1")).StorageWrites.MaxBatchSize);
+
+        var refused = Assert.Throws<OptionsValidationException>(() => From(("Cluster:StorageWrites:MaxBatchesInFlight", "0")));
+        Assert.Contains("Cluster:StorageWrites:MaxBatchesInFlight", refused.Message);
+    }
 }

@@ -32,8 +32,142 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private PostgresGrainStorage Storage(string serviceId = "tests") =>
-        new(serviceId, DataSource, NullLogger<PostgresGrainStorage>.Instance);
+    private PostgresGrainStorage Storage(string serviceId = "tests", StorageWriteOptions? writes = null) =>
+        new(serviceId, DataSource, NullLogger<PostgresGrainStorage>.Instance, writes);
+
+    private static GrainState<FlowSessionState> State(string flowName) => new(new FlowSessionState { FlowName = flowName });
+
+    private async Task<string?> StoredFlowNameAsync(string key)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT payload->>'flowName' FROM grain_state WHERE grain_key = '{key}'");
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>
+    /// Holds the row of <paramref name="key"/> locked in a transaction of the test's own, and starts a write to it: with
+    /// one batch in flight, the writes started before the returned release go together in the next batch.
+    /// </summary>
+    private async Task<(Task Blocked, Func<Task> Release)> BlockTheWriterAsync(PostgresGrainStorage storage, string key)
+    {
+        var held = State("held");
+        await storage.WriteStateAsync("session", SessionId(key), held);
+        var connection = await DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand($"SELECT 1 FROM grain_state WHERE grain_key = '{key}' FOR UPDATE", connection, transaction))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+        var blocked = storage.WriteStateAsync("session", SessionId(key), held);
+        // The write is with the database, waiting for the lock.
+        await using (var waiting = DataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((long)(await waiting.ExecuteScalarAsync())! == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The first write never reached the database.");
+                await Task.Delay(20);
+            }
+        }
+        return (blocked, async () =>
+        {
+            await transaction.CommitAsync();
+            await connection.DisposeAsync();
+        });
+    }
+
+    [Fact]
+    public async Task ConcurrentWritesShareRoundTripsAndEachLands()
+    {
+        await MigrateAsync();
+        var storage = Storage(writes: new StorageWriteOptions { MaxBatchesInFlight = 1 });
+        var states = Enumerable.Range(0, 200).Select(i => (Key: $"many-{i}", State: State($"flow-{i}"))).ToArray();
+
+        await Task.WhenAll(states.Select(s => Task.Run(() => storage.WriteStateAsync("session", SessionId(s.Key), s.State))));
+        foreach (var (_, state) in states)
+        {
+            state.State!.CurrentScreen = "NEXT";
+        }
+        await Task.WhenAll(states.Select(s => Task.Run(() => storage.WriteStateAsync("session", SessionId(s.Key), s.State))));
+
+        Assert.All(states, s => Assert.Equal("2", s.State.ETag));
+        foreach (var (key, state) in states)
+        {
+            var read = new GrainState<FlowSessionState>();
+            await storage.ReadStateAsync("session", SessionId(key), read);
+            Assert.Equal((state.State!.FlowName, "NEXT", "2"), (read.State!.FlowName, read.State.CurrentScreen, read.ETag));
+        }
+        var (batches, writes) = storage.WriteCounts;
+        Assert.Equal(400, writes);
+        Assert.True(batches < writes, $"{writes} writes took {batches} round trips: none was shared.");
+    }
+
+    [Fact]
+    public async Task AFailedBatchFailsEveryWriteInItAndLeavesTheirRowsAsTheyWere()
+    {
+        await MigrateAsync();
+        var storage = Storage(writes: new StorageWriteOptions { MaxBatchesInFlight = 1 });
+        await storage.WriteStateAsync("session", SessionId("good-1"), State("before"));
+        var good = new[] { ("good-1", State("after")), ("good-2", State("after")) };
+        good[0].Item2.ETag = "1";
+        good[0].Item2.RecordExists = true;
+        var (blocked, release) = await BlockTheWriterAsync(storage, "blocker");
+
+        // Queued behind the blocked write, these leave together; PostgreSQL refuses the NUL in the third (jsonb has no \u0000).
+        var writes = good.Select(g => storage.WriteStateAsync("session", SessionId(g.Item1), g.Item2))
+            .Append(storage.WriteStateAsync("session", SessionId("bad"), State("nul \0 inside")))
+            .ToArray();
+        await release();
+        await blocked;
+
+        foreach (var write in writes)
+        {
+            var refused = await Assert.ThrowsAsync<StateNotSavedException>(() => write);
+            Assert.Contains("SQL state", refused.Message);
+        }
+        Assert.Equal("before", await StoredFlowNameAsync("good-1"));
+        Assert.Null(await StoredFlowNameAsync("good-2"));
+        Assert.Null(await StoredFlowNameAsync("bad"));
+        // Alone: the setup's write, the blocker's first write and its blocked one; then the three together.
+        Assert.Equal((4L, 6L), storage.WriteCounts);
+
+        // The writer goes on: the same writes alone succeed.
+        await storage.WriteStateAsync("session", SessionId("good-2"), State("after"));
+        Assert.Equal("after", await StoredFlowNameAsync("good-2"));
+    }
+
+    [Fact]
+    public async Task OfTwoWritersOfOneVersionInOneBatchOnlyOneWins()
+    {
+        await MigrateAsync();
+        var storage = Storage(writes: new StorageWriteOptions { MaxBatchesInFlight = 1 });
+        await storage.WriteStateAsync("session", SessionId("twice"), State("v1"));
+        var (blocked, release) = await BlockTheWriterAsync(storage, "blocker");
+
+        // Two activations of one grain (a cluster healing from a partition), both at version 1, in the same round trip.
+        var writes = new[] { State("a"), State("b") }.Select(s =>
+        {
+            s.ETag = "1";
+            s.RecordExists = true;
+            return storage.WriteStateAsync("session", SessionId("twice"), s);
+        }).ToArray();
+        await release();
+        await blocked;
+
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return "saved";
+            }
+            catch (InconsistentStateException)
+            {
+                return "conflict";
+            }
+        }));
+        Assert.Equal(["conflict", "saved"], outcomes.Order());
+        Assert.Contains(await StoredFlowNameAsync("twice"), new[] { "a", "b" });
+    }
 
     private Task<int> MigrateAsync() => DatabaseSchema.MigrateAsync(DataSource, NullLogger.Instance, default);
 

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Backend.Grains.Storage;
+
+/// <summary>How <see cref="PostgresGrainStorage"/> groups concurrent writes (settings <c>Cluster:StorageWrites</c>).</summary>
+public sealed class StorageWriteOptions
+{
+    /// <summary>The most writes one round trip carries. 1 sends every write alone.</summary>
+    [Range(1, 1000)]
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// How many round trips (each on its own pooled connection) may be with the database at once. Writes arriving
+    /// while all are busy wait and leave together with the next one that returns.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxBatchesInFlight { get; set; } = 2;
+}
