@@ -87,6 +87,8 @@ timeout 300 dotnet build src/Api -c Release -nologo -v quiet >>"$work/build.log"
   || { cat "$work/build.log" >&2; exit 1; }
 timeout 300 dotnet build src/Silo -c Release -nologo -v quiet >>"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
+timeout 300 dotnet build bench/BareEndpoint -c Release -nologo -v quiet >>"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
 
 if [[ -n "${baseline_rev:-}" ]]; then
   echo "building the baseline $baseline_rev..." >&2
@@ -104,7 +106,8 @@ remaining=$(( limit - ($(date +%s) - started) ))
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 status=0
 timeout -k 15 "$remaining" dotnet bench/Product.Bench/bin/Release/net10.0/Backend.Product.Bench.dll \
-  --api src/Api/bin/Release/net10.0/Backend.Api.dll --silo src/Silo/bin/Release/net10.0/Backend.Silo.dll "${mode[@]}" \
+  --api src/Api/bin/Release/net10.0/Backend.Api.dll --silo src/Silo/bin/Release/net10.0/Backend.Silo.dll \
+  --bare-endpoint bench/BareEndpoint/bin/Release/net10.0/Backend.BareEndpoint.dll "${mode[@]}" \
   --pid-file "$pid_file" --work "$work" --command "$command" "${soak[@]}" || status=$?
 if (( status == 124 || status == 137 )); then
   echo "bench stopped at its time limit (${limit} s in all); bench/README.md was not rewritten" >&2

@@ -27,7 +27,8 @@ internal static class Bench
     /// <summary>Runs everything and collects what failed; never stops at the first failure, so every figure is written.</summary>
     public static async Task<BenchSummary> RunAsync(
         ApiProcess api, LoadScenarios scenarios, MachineInfo machine, BenchArguments options, DateTimeOffset startedAt, string loadAtStart, string postgres,
-        string connectionString, Func<int, Task<ClusteredTopology>>? startClustered = null)
+        string connectionString, Func<int, Task<ClusteredTopology>>? startClustered = null,
+        Func<Task<(ApiProcess Process, LoadScenarios Scenarios)>>? startBare = null)
     {
         Console.Error.WriteLine("== ceilings (Api idle): RSA-OAEP-SHA256 decrypt and PBKDF2-SHA256, all cores");
         var rsa = Ceilings.RsaOaepDecrypt(TimeSpan.FromSeconds(2), 3);
@@ -67,10 +68,23 @@ internal static class Bench
         await scenarios.WarmUpAsync(LoadMode.Step, options.Seconds(25));
         await scenarios.WarmUpAsync(LoadMode.Ping, options.Seconds(15));
 
+        // The floor first: the same ping against an endpoint that does the protocol's work and nothing else.
+        var bare = startBare is null ? null : await RunBareAsync();
         await Run("ping-c32", "Encrypted ping, closed loop, 32 connections",
             scenarios.Options(LoadMode.Ping, 32, null, options.Seconds(3), options.Seconds(25)), Rsa, rsa.PerSecond,
-            (r, result) => [AtLeast("ping CPU efficiency (RSA CPU per decryption ÷ server CPU per ping)", result.Efficiency(rsa.CpuPerOperationUs), 0.9),
-                Below("ping p99", r, "ping", l => l.P99Ms, 20)]);
+            (r, result) =>
+            {
+                var efficiency = AtLeast("ping CPU efficiency (RSA CPU per decryption ÷ server CPU per ping)", result.Efficiency(rsa.CpuPerOperationUs), 0.9);
+                if (bare?.Efficiency(rsa.CpuPerOperationUs) is { } floor)
+                {
+                    efficiency = efficiency with
+                    {
+                        Measured = string.Create(CultureInfo.InvariantCulture,
+                            $"{efficiency.Measured} (a bare Kestrel endpoint, ping-bare-c32: {floor * 100:0.0} %, {bare.ServerCpuPerRequestUs:0} µs per ping)"),
+                    };
+                }
+                return [efficiency, Below("ping p99", r, "ping", l => l.P99Ms, 20)];
+            });
         await Run("ping-c1", "Encrypted ping, closed loop, 1 connection",
             scenarios.Options(LoadMode.Ping, 1, null, options.Seconds(2), options.Seconds(15)), Rsa, rsa.PerSecond,
             (r, result) => [Below("ping p50", r, "ping", l => l.P50Ms, 0.5)]);
@@ -103,6 +117,23 @@ internal static class Bench
         }
         memory = await SessionMemoryProbe.RunAsync(connectionString);
         return await SummaryAsync();
+
+        // bench/BareEndpoint: Kestrel, one route, the signature check, RSA, AES-GCM and the answer; no middleware,
+        // logging, metrics or grains. Warmed up like the Api, then measured like ping-c32; it carries no target.
+        async Task<ScenarioResult> RunBareAsync()
+        {
+            Console.Error.WriteLine("== the ping's floor: a bare Kestrel endpoint (bench/BareEndpoint)");
+            var (process, bareScenarios) = await startBare!();
+            using (process)
+            {
+                await bareScenarios.WarmUpAsync(LoadMode.Ping, options.Seconds(15));
+                var (_, result) = await bareScenarios.RunAsync("ping-bare-c32",
+                    "Encrypted ping against a bare Kestrel endpoint (bench/BareEndpoint: the protocol's work only), closed loop, 32 connections",
+                    bareScenarios.Options(LoadMode.Ping, 32, null, options.Seconds(3), options.Seconds(25)), Rsa, rsa.PerSecond, (_, _) => []);
+                results.Add(result);
+                return result;
+            }
+        }
 
         // The same step through an Api that is an Orleans client of a separate silo process: every step crosses two
         // processes. Its server CPU per step (Api + silo + PostgreSQL) is set against the co-hosted step's (Api +

@@ -76,6 +76,7 @@ try
     // their Orleans client (a service id of their own, so they share nothing with the co-hosted Api). Each call
     // starts a fresh cluster under a new cluster id.
     var clusters = 0;
+    string? PidFile(string name) => options.PidFile is { } file ? Path.Combine(Path.GetDirectoryName(file)!, name + ".pid") : null;
     async Task<ClusteredTopology> StartClusteredAsync(int siloCount)
     {
         var cluster = new Dictionary<string, string>(settings)
@@ -87,7 +88,6 @@ try
             ["Cluster__SiloPort"] = "0",
             ["Cluster__GatewayPort"] = "0",
         };
-        string? PidFile(string name) => options.PidFile is { } file ? Path.Combine(Path.GetDirectoryName(file)!, name + ".pid") : null;
         var silos = new List<ApiProcess>();
         try
         {
@@ -104,6 +104,12 @@ try
             silos.ForEach(silo => silo.Dispose());
             throw;
         }
+    }
+    // The ping's floor on this HTTP server: bench/BareEndpoint, the protocol's work and nothing else, with the same key and secret.
+    async Task<(ApiProcess Process, LoadScenarios Scenarios)> StartBareAsync()
+    {
+        var bare = await ApiProcess.StartAsync(options.BareEndpointDll!, settings, Path.Combine(keyFolder.FullName, "bare-endpoint.log"), PidFile("bare-endpoint"));
+        return (bare, new LoadScenarios(bare, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster: null));
     }
     Console.Error.WriteLine($"Api {api.Id} healthy at {api.BaseUrl} (Postgres: {postgres})");
     var scenarios = new LoadScenarios(api, key.ExportSubjectPublicKeyInfoPem(), appSecret, options.ResultsFolder, postmaster);
@@ -171,7 +177,7 @@ try
     else
     {
         var summary = await Bench.RunAsync(api, scenarios, machine, options, startedAt, loadAtStart, postgres, database.ConnectionString,
-            options.SiloDll is null ? null : StartClusteredAsync);
+            options.SiloDll is null ? null : StartClusteredAsync, options.BareEndpointDll is null ? null : StartBareAsync);
         ResultsFiles.Write(Path.Combine(options.ResultsFolder, ResultsFiles.Summary), summary);
         exitCode = summary.Passed ? 0 : 1;
         foreach (var target in summary.Scenarios.SelectMany(r => r.Targets.Select(t => (r.Id, t))))
@@ -250,8 +256,9 @@ static async Task<(string Description, int? Postmaster)> DescribePostgresAsync(P
 /// <param name="MemoryOnly">Only the memory of idle session activations (memory.json); no README.</param>
 /// <param name="Profile">Only a CPU profile of the Api under <c>ping</c> or <c>step</c> (perf), printed by library; no README.</param>
 /// <param name="Scaling">Only the local cluster with 1, 2 and 3 silos (results/scaling.json, docs/capacity.md); no README.</param>
+/// <param name="BareEndpointDll">Path of Backend.BareEndpoint.dll: the ping is measured against it too, as the floor of any endpoint.</param>
 internal sealed record BenchArguments(string ApiDll, string? SiloDll, string ResultsFolder, string? Readme, string Command, string? PidFile, double? SoakMinutes, double Scale, string? WorkFolder,
-    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName, bool MemoryOnly, string? Profile, bool Scaling)
+    bool ClusteredOnly, bool DashboardCost, string? BaselineApi, string? BaselineName, bool MemoryOnly, string? Profile, bool Scaling, string? BareEndpointDll)
 {
     /// <summary>PBKDF2 iterations the Api is configured with (the product's minimum and default).</summary>
     public const int PasswordIterations = 100_000;
@@ -276,7 +283,8 @@ internal sealed record BenchArguments(string ApiDll, string? SiloDll, string Res
             Value("--baseline-name"),
             args.Contains("--memory-only"),
             Value("--profile"),
-            args.Contains("--scaling"));
+            args.Contains("--scaling"),
+            Value("--bare-endpoint"));
     }
 
     /// <summary><paramref name="seconds"/> scaled by <see cref="Scale"/>.</summary>
