@@ -17,10 +17,11 @@ namespace Backend.Api.Dashboard;
 /// </summary>
 public static partial class DashboardApi
 {
-    private const string ContentSecurityPolicy =
+    /// <summary>The pages' policy: scripts, styles and images only from this origin, nothing inline.</summary>
+    internal const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private static readonly FrozenDictionary<string, (byte[] Bytes, string ContentType)> Assets = LoadAssets();
+    private static readonly FrozenDictionary<string, (byte[] Bytes, string ContentType)> Assets = LoadAssets("Backend.Api.Dashboard.Assets.");
 
     /// <summary>Registers the dashboard's sign-in scheme and policy, and marks this process as an Api node for the figures.</summary>
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
@@ -125,20 +126,25 @@ public static partial class DashboardApi
         return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static IResult Page(HttpContext http, string name)
+    private static IResult Page(HttpContext http, string name) => Page(http, Assets[name]);
+
+    /// <summary>An embedded page, not stored, with the dashboard's content security policy.</summary>
+    internal static IResult Page(HttpContext http, (byte[] Bytes, string ContentType) page)
     {
         NoStore(http);
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
         // Not "no-referrer": with it, browsers send "Origin: null" on the sign-in form's POST.
         http.Response.Headers["Referrer-Policy"] = "same-origin";
-        var (bytes, type) = Assets[name];
-        return TypedResults.Bytes(bytes, type);
+        return TypedResults.Bytes(page.Bytes, page.ContentType);
     }
 
-    private static IResult Asset(HttpContext http, string name)
+    private static IResult Asset(HttpContext http, string name) => Asset(http, Assets, name);
+
+    /// <summary>An embedded script, style or image of <paramref name="assets"/> (pages are not served as assets), or 404.</summary>
+    internal static IResult Asset(HttpContext http, FrozenDictionary<string, (byte[] Bytes, string ContentType)> assets, string name)
     {
-        if (!Assets.TryGetValue(name, out var asset) || name.EndsWith(".html", StringComparison.Ordinal))
+        if (!assets.TryGetValue(name, out var asset) || name.EndsWith(".html", StringComparison.Ordinal))
         {
             return TypedResults.NotFound();
         }
@@ -147,12 +153,12 @@ public static partial class DashboardApi
         return TypedResults.Bytes(asset.Bytes, asset.ContentType);
     }
 
-    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+    internal static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
-    private static FrozenDictionary<string, (byte[] Bytes, string ContentType)> LoadAssets()
+    /// <summary>The assembly's embedded resources named <paramref name="prefix"/>*, by the rest of their name, with their content type.</summary>
+    internal static FrozenDictionary<string, (byte[] Bytes, string ContentType)> LoadAssets(string prefix)
     {
         var assembly = typeof(DashboardApi).Assembly;
-        const string prefix = "Backend.Api.Dashboard.Assets.";
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .ToFrozenDictionary(n => n[prefix.Length..], n =>
