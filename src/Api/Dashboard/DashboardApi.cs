@@ -17,8 +17,7 @@ namespace Backend.Api.Dashboard;
 /// </summary>
 public static partial class DashboardApi
 {
-    /// <summary>The pages' policy: scripts, styles and images only from this origin, nothing inline.</summary>
-    internal const string ContentSecurityPolicy =
+    private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private static readonly FrozenDictionary<string, (byte[] Bytes, string ContentType)> Assets = LoadAssets("Backend.Api.Dashboard.Assets.");
@@ -126,13 +125,13 @@ public static partial class DashboardApi
         return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static IResult Page(HttpContext http, string name) => Page(http, Assets[name]);
+    private static IResult Page(HttpContext http, string name) => Page(http, Assets[name], ContentSecurityPolicy);
 
-    /// <summary>An embedded page, not stored, with the dashboard's content security policy.</summary>
-    internal static IResult Page(HttpContext http, (byte[] Bytes, string ContentType) page)
+    /// <summary>An embedded page, not stored, with <paramref name="policy"/> as its content security policy.</summary>
+    internal static IResult Page(HttpContext http, (byte[] Bytes, string ContentType) page, string policy)
     {
         NoStore(http);
-        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        http.Response.Headers.ContentSecurityPolicy = policy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
         // Not "no-referrer": with it, browsers send "Origin: null" on the sign-in form's POST.
         http.Response.Headers["Referrer-Policy"] = "same-origin";

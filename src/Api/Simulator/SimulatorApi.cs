@@ -7,6 +7,7 @@ using Backend.Api.Admin;
 using Backend.Api.Dashboard;
 using Backend.Flows.Endpoint;
 using Backend.Flows.Security;
+using Backend.Grains;
 using Backend.Grains.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -25,6 +26,10 @@ namespace Backend.Api.Simulator;
 /// </summary>
 public static partial class SimulatorApi
 {
+    // The dashboard's policy, but images may also be data: and blob: URLs (Flow JSON images are base64, pickers preview local files).
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
     private static readonly FrozenDictionary<string, (byte[] Bytes, string ContentType)> Assets = DashboardApi.LoadAssets("Backend.Api.Simulator.Assets.");
 
     /// <summary>Registers the simulator's settings, its flows and relay, and the HTTP client it posts with.</summary>
@@ -48,7 +53,7 @@ public static partial class SimulatorApi
             return routes;
         }
         var simulator = routes.MapGroup("/dashboard/simulator").WithTags("Simulator").ExcludeFromDescription().RequireAuthorization(DashboardCookie.Policy);
-        simulator.MapGet("/", (HttpContext http) => DashboardApi.Page(http, Assets["simulator.html"]));
+        simulator.MapGet("/", (HttpContext http) => DashboardApi.Page(http, Assets["simulator.html"], ContentSecurityPolicy));
         simulator.MapGet("/assets/{name}", (string name, HttpContext http) => DashboardApi.Asset(http, Assets, name));
         simulator.MapGet("/api/flows", (SimulatorFlows flows, HttpContext http) =>
         {
@@ -120,7 +125,7 @@ public static partial class SimulatorApi
         if (own is null || !string.Equals(endpointUrl, own, StringComparison.OrdinalIgnoreCase))
         {
             // Another endpoint, or a flow this backend does not serve: a token nobody issued, as Meta's preview sends.
-            return TypedResults.Ok(new SimulatorSession(FlowTokens.Mint(), false, null, endpointUrl));
+            return TypedResults.Ok(new SimulatorSession(FlowTokens.Mint(), false, null, null, endpointUrl));
         }
         // This backend's own flow: a real session, issued as the admin API issues it.
         var issued = await AdminApi.IssueSessionAsync(flow.Name, new IssueSessionRequest { To = options.Value.Recipient }, issue);
@@ -128,7 +133,7 @@ public static partial class SimulatorApi
         {
             return problem;
         }
-        return TypedResults.Ok(new SimulatorSession(issued.Session!.FlowToken, true, issued.Session.ExpiresAt, endpointUrl));
+        return TypedResults.Ok(new SimulatorSession(issued.Session!.FlowToken, true, FlowSessionKey.Of(issued.Session.FlowToken), issued.Session.ExpiresAt, endpointUrl));
     }
 
     private static async Task<Results<Ok<SimulatorExchange>, ProblemHttpResult>> ExchangeAsync(

@@ -68,7 +68,7 @@ internal sealed partial class SimulatorRelay(
             || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
         if (!loopback)
         {
-            error = $"The simulator only posts to endpoints on this machine (127.0.0.1, ::1, localhost), not to '{parsed.Host}'.";
+            error = $"endpoint_url must be on this machine (127.0.0.1, ::1, localhost): the simulator does not post to '{parsed.Host}'.";
             return false;
         }
         uri = parsed;

@@ -7,8 +7,11 @@ namespace Backend.Api.Simulator;
 /// <param name="EndpointUrl">Another endpoint to run it against; a token is then minted, not issued.</param>
 public sealed record SimulatorSessionRequest(string? Flow, string? EndpointUrl);
 
-/// <summary>A started session: its flow token, whether this backend issued it (a session grain exists), and the endpoint.</summary>
-public sealed record SimulatorSession(string FlowToken, bool Issued, DateTimeOffset? ExpiresAt, string? EndpointUrl);
+/// <summary>
+/// A started session: its flow token, whether this backend issued it (a session grain exists, shown on the dashboard
+/// under <see cref="SessionKey"/>), and the endpoint.
+/// </summary>
+public sealed record SimulatorSession(string FlowToken, bool Issued, string? SessionKey, DateTimeOffset? ExpiresAt, string? EndpointUrl);
 
 /// <summary>
 /// An exchange to relay: the clear request (<c>version</c>, <c>action</c>, <c>screen</c>, <c>data</c>,
