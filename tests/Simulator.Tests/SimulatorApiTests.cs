@@ -23,11 +23,26 @@ public sealed class SimulatorApiTests(SimulatorSite site)
         pageRequest.Headers.Accept.ParseAdd("text/html");
         using var page = await anonymous.SendAsync(pageRequest);
         Assert.Equal(HttpStatusCode.Found, page.StatusCode);
-        Assert.StartsWith("/dashboard/signin", page.Headers.Location!.OriginalString);
+        Assert.Equal("/dashboard/signin?return=%2Fdashboard%2Fsimulator", page.Headers.Location!.OriginalString);
         using var flows = await anonymous.GetAsync($"{Api}/flows");
         Assert.Equal(HttpStatusCode.Unauthorized, flows.StatusCode);
         using var exchange = await anonymous.PostAsJsonAsync($"{Api}/exchange", new { endpoint_url = site.BaseUrl + "/flows/sign_up", request = new { action = "ping" } });
         Assert.Equal(HttpStatusCode.Unauthorized, exchange.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/dashboard/simulator?flow=booking", "/dashboard/simulator?flow=booking")]
+    [InlineData("//evil.example/dashboard/simulator", "/dashboard")]
+    [InlineData("https://evil.example/dashboard/simulator", "/dashboard")]
+    [InlineData("/dashboard/simulator/..\\..\\x", "/dashboard")]
+    [InlineData("/dashboard/orleans", "/dashboard")]
+    [InlineData("", "/dashboard")]
+    public async Task Sign_in_returns_to_a_simulator_page_and_nowhere_else(string returnTo, string expected)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = site.ApiUrl };
+        using var signIn = await http.PostAsync("/dashboard/signin", new FormUrlEncodedContent([new("token", Backend.Api.Tests.SignUp.ProductApi.AdminToken), new("return", returnTo)]));
+        Assert.Equal(HttpStatusCode.Found, signIn.StatusCode);
+        Assert.Equal(expected, signIn.Headers.Location!.OriginalString);
     }
 
     [Fact]

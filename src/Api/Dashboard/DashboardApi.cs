@@ -91,16 +91,24 @@ public static partial class DashboardApi
             return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var returnTo = ReturnPath(form["return"].ToString());
         if (!AdminToken.Matches(admin.Value.Token, form["token"].ToString()))
         {
             LogSignInRefused(logger, string.IsNullOrEmpty(admin.Value.Token) ? "no Admin:Token is configured" : "wrong token");
-            return TypedResults.Redirect("/dashboard/signin?failed=1");
+            return TypedResults.Redirect(returnTo is null ? "/dashboard/signin?failed=1" : "/dashboard/signin?failed=1&return=" + Uri.EscapeDataString(returnTo));
         }
         var expires = time.GetUtcNow() + DashboardCookie.Lifetime;
         http.Response.Cookies.Append(DashboardCookie.Name, DashboardCookie.Issue(admin.Value.Token!, expires), DashboardCookie.Options(http.Request, expires));
         LogSignedIn(logger);
-        return TypedResults.Redirect("/dashboard");
+        return TypedResults.Redirect(returnTo ?? "/dashboard");
     }
+
+    // Where the sign-in form sends the admin afterwards: a page of the simulator on this site, nothing else (no open redirect).
+    private static string? ReturnPath(string value) =>
+        value.StartsWith("/dashboard/simulator", StringComparison.Ordinal) && !value.Contains('\\', StringComparison.Ordinal)
+            && !value.Contains("//", StringComparison.Ordinal) && Uri.IsWellFormedUriString(value, UriKind.Relative)
+            ? value
+            : null;
 
     private static IResult SignOut(HttpContext http)
     {

@@ -768,11 +768,14 @@
     $("#flow-file").addEventListener("change", (e) => { if (e.target.files[0]) uploadFile(e.target.files[0]); });
     const { body } = await api("/flows");
     for (const flow of body || []) $("#flow-select").append(element("option", { value: flow.name, text: `${flow.name}${flow.served ? "" : " (not served)"}` }));
-    const key = new URLSearchParams(location.search).get("flow");
+    const query = new URLSearchParams(location.search);
+    const key = query.get("flow");
     if (key) {
       if ([...$("#flow-select").options].some((o) => o.value === key)) $("#flow-select").value = key;
       await loadFlow(key);
     }
+    // `flows simulate … --endpoint URL` links carry the endpoint to run against.
+    if (query.get("endpoint")) $("#endpoint").value = query.get("endpoint");
     document.body.dataset.ready = "true";
   }
 
