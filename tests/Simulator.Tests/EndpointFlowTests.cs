@@ -165,6 +165,47 @@ public sealed class EndpointFlowTests(SimulatorSite site)
         await Expect(page.Locator("#s-flow")).ToHaveTextAsync("booking");
     }
 
+    [Fact]
+    public async Task Protocol_errors_are_shown_with_the_exchange_432_then_427_and_ping()
+    {
+        var page = await site.SimulatorAsync("sign_up");
+        var sim = new SimulatorPage(page);
+        await page.ClickAsync("#ping");
+        await Expect(page.Locator("#exchanges li.exchange[data-action=ping]")).ToHaveAttributeAsync("data-status", "200");
+        await Expect(page.Locator("#exchanges li.exchange[data-action=ping] pre[data-role=response]")).ToContainTextAsync("active");
+
+        await sim.StartAsync("START");
+        await page.ClickAsync("[data-link='Click here to login']");
+        await sim.ExpectScreenAsync("LOGIN");
+        await sim.FillAsync("email", "nobody@example.com");
+        await sim.FillAsync("password", "whatever1");
+
+        // Signed with another app secret: the endpoint answers 432, and the page says so.
+        await page.ClickAsync("summary:has-text(\"Another endpoint's keys\")");
+        await page.FillAsync("#app-secret", "not-the-app-secret");
+        await sim.SubmitAsync();
+        await Expect(sim.Exchanges.Last).ToHaveAttributeAsync("data-status", "432");
+        await Expect(sim.Exchanges.Last.Locator("[data-code=signature_rejected]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#outcome-text")).ToContainTextAsync("Something went wrong (432)");
+        await sim.ExpectScreenAsync("LOGIN");
+
+        // The session invalidated meanwhile (as the admin API does): 427.
+        await page.FillAsync("#app-secret", "");
+        var request = await sim.Exchanges.Last.Locator("pre[data-role=request]").InnerTextAsync();
+        var token = (string)System.Text.Json.Nodes.JsonNode.Parse(request)!["flow_token"]!;
+        using (var invalidate = new HttpRequestMessage(HttpMethod.Post, $"/admin/sessions/{token}/invalidate"))
+        {
+            invalidate.Headers.Authorization = new("Bearer", Backend.Api.Tests.SignUp.ProductApi.AdminToken);
+            using var response = await site.Api.Http.SendAsync(invalidate);
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        }
+        await sim.SubmitAsync();
+        await Expect(sim.Exchanges.Last).ToHaveAttributeAsync("data-status", "427");
+        await Expect(sim.Exchanges.Last.Locator("[data-code=flow_token_invalid]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#outcome-text")).ToContainTextAsync("Something went wrong (427)");
+        await SimulatorSite.ScreenshotAsync(page, "protocol-errors");
+    }
+
     private static async Task FillSignUpAsync(SimulatorPage sim, string email, string password, string confirm)
     {
         await sim.FillAsync("first_name", "Ana");

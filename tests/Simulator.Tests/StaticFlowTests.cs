@@ -110,9 +110,16 @@ public sealed class StaticFlowTests(SimulatorSite site)
         await Expect(page.Locator(".screen")).ToContainTextAsync("Please agree");
         await Expect(page.Locator(".screen")).ToContainTextAsync("You chose blue");
         await Expect(page.Locator(".screen")).Not.ToContainTextAsync("You chose red");
+        // update_data: the opt-in's select and unselect actions change the screen's data, and what is bound to it.
+        await Expect(page.Locator("[data-component=TextCaption]")).ToHaveTextAsync("Not agreed yet");
         await page.CheckAsync("#f-agree");
+        await Expect(page.Locator("[data-component=TextCaption]")).ToHaveTextAsync("Agreed on this screen");
         await Expect(page.Locator(".screen")).ToContainTextAsync("Thanks for agreeing");
         await Expect(page.Locator(".screen")).Not.ToContainTextAsync("Please agree");
+        await page.UncheckAsync("#f-agree");
+        await Expect(page.Locator("[data-component=TextCaption]")).ToHaveTextAsync("Not agreed any more");
+        await Expect(page.Locator(".screen")).ToContainTextAsync("Please agree");
+        await page.CheckAsync("#f-agree");
         await page.ClickAsync("[data-component=OptIn] [data-action=read-more]");
         await Expect(page.Locator("#opened-url")).ToHaveTextAsync("https://example.com/privacy");
         await SimulatorSite.ScreenshotAsync(page, "every-component-4-CHOICES");
