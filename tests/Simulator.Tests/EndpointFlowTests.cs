@@ -186,7 +186,7 @@ public sealed class EndpointFlowTests(SimulatorSite site)
         await sim.SubmitAsync();
         await Expect(sim.Exchanges.Last).ToHaveAttributeAsync("data-status", "432");
         await Expect(sim.Exchanges.Last.Locator("[data-code=signature_rejected]")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#outcome-text")).ToContainTextAsync("Something went wrong (432)");
+        await Expect(page.Locator("#outcome-text")).ToContainTextAsync("Something went wrong (432, signature_rejected)");
         await sim.ExpectScreenAsync("LOGIN");
 
         // The session invalidated meanwhile (as the admin API does): 427.
@@ -202,7 +202,7 @@ public sealed class EndpointFlowTests(SimulatorSite site)
         await sim.SubmitAsync();
         await Expect(sim.Exchanges.Last).ToHaveAttributeAsync("data-status", "427");
         await Expect(sim.Exchanges.Last.Locator("[data-code=flow_token_invalid]")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#outcome-text")).ToContainTextAsync("Something went wrong (427)");
+        await Expect(page.Locator("#outcome-text")).ToContainTextAsync("Something went wrong (427, flow_token_invalid)");
         await SimulatorSite.ScreenshotAsync(page, "protocol-errors");
     }
 

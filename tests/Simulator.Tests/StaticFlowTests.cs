@@ -161,6 +161,47 @@ public sealed class StaticFlowTests(SimulatorSite site)
         await SimulatorSite.ScreenshotAsync(sim.Page, "broken-binding-findings");
     }
 
+    [Fact]
+    public async Task A_flow_file_runs_against_another_endpoint_on_this_machine_with_its_key()
+    {
+        // Another endpoint, with a key of its own: it opens what the simulator sealed to that key and answers.
+        await using var other = await RecordingEndpoint.AnsweringAsync(clear =>
+        {
+            var request = System.Text.Json.Nodes.JsonNode.Parse(clear)!;
+            var name = (string?)request["data"]?["name"];
+            return (string?)request["action"] == "INIT" ? """{"screen":"ASK","data":{"greeting":"Hello from the other endpoint"}}"""
+                : name == "nowhere" ? """{"screen":"NOWHERE","data":{}}"""
+                : new System.Text.Json.Nodes.JsonObject { ["screen"] = "DONE", ["data"] = new System.Text.Json.Nodes.JsonObject { ["summary"] = $"Thanks, {name}" } }.ToJsonString();
+        });
+        var sim = await UploadAsync("external-endpoint-flow.json");
+        var page = sim.Page;
+        await page.FillAsync("#endpoint", other.Url + "flow");
+        await page.ClickAsync("summary:has-text(\"Another endpoint's keys\")");
+        await page.FillAsync("#public-key", other.PublicKeyPem);
+
+        // INIT, since the first screen declares data: the other endpoint's answer on screen.
+        await sim.StartAsync("ASK");
+        await Expect(page.Locator("#session-info")).ToHaveTextAsync("minted token (not issued)");
+        await Expect(page.Locator("[data-component=TextHeading]")).ToHaveTextAsync("Hello from the other endpoint");
+
+        // An answer naming a screen the Flow JSON does not have: the finding, and the phone stays.
+        await sim.FillAsync("name", "nowhere");
+        await sim.SubmitAsync();
+        await Expect(sim.Exchanges.Last.Locator("[data-code=unknown_screen]")).ToContainTextAsync("NOWHERE");
+        await Expect(page.Locator("#outcome-text")).ToContainTextAsync("unknown_screen");
+        await sim.ExpectScreenAsync("ASK");
+
+        await sim.FillAsync("name", "Ana");
+        await sim.SubmitAsync();
+        await sim.ExpectScreenAsync("DONE");
+        await Expect(page.Locator("[data-component=TextBody]")).ToHaveTextAsync("Thanks, Ana");
+        await page.ClickAsync("#footer");
+        var outcome = await sim.ExpectCompletedAsync();
+        Assert.Contains("no completion webhook", outcome, StringComparison.Ordinal);
+        Assert.Contains("\"summary\":\"Thanks, Ana\"", outcome, StringComparison.Ordinal);
+        Assert.Equal(3, other.Requests.Count);
+    }
+
     private const string TinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
     private async Task<SimulatorPage> UploadAsync(string file)

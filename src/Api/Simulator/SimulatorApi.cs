@@ -39,7 +39,11 @@ public static partial class SimulatorApi
         builder.Services.AddSingleton<SimulatorFlows>();
         builder.Services.AddSingleton<SimulatorRelay>();
         builder.Services.AddHttpClient(SimulatorRelay.ClientName, (sp, client) =>
-            client.Timeout = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.RequestTimeout)
+            {
+                client.Timeout = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.RequestTimeout;
+                // An endpoint's answer is a screen's data: a few kilobytes. Anything past this is refused, not buffered.
+                client.MaxResponseContentBufferSize = 4 * 1024 * 1024;
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
         return builder;
     }

@@ -581,7 +581,8 @@
       logExchange(body);
       if (body.status !== 200 || !body.response || body.findings.some((f) => f.code === "unknown_screen" || f.code === "unreadable_response")) {
         const message = body.response && body.response.error_msg;
-        showOutcome(`Something went wrong (${body.status || "no answer"})${message ? `: ${message}` : ""}. See the exchanges.`, "error");
+        const problem = body.findings.length ? `, ${body.findings[0].code}` : "";
+        showOutcome(`Something went wrong (${body.status || "no answer"}${problem})${message ? `: ${message}` : ""}. See the exchanges.`, "error");
         return;
       }
       const answer = body.response;
