@@ -9,7 +9,7 @@ namespace Backend.Cli.Tests;
 public sealed class SimulateCommandTests
 {
     [Fact]
-    public async Task A_catalog_flow_prints_the_simulator_link_with_the_endpoint()
+    public async Task ACatalogFlowPrintsTheSimulatorLinkWithTheEndpoint()
     {
         await using var cli = new CliHarness(withServer: false);
         cli.Environment["FLOWS_API_URL"] = "http://127.0.0.1:5999";
@@ -23,7 +23,7 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
-    public async Task The_default_api_is_the_local_one_and_no_open_only_prints()
+    public async Task TheDefaultApiIsTheLocalOneAndNoOpenOnlyPrints()
     {
         await using var cli = new CliHarness(withServer: false);
 
@@ -38,7 +38,7 @@ public sealed class SimulateCommandTests
     [InlineData("http://example.com/flows/x")]
     [InlineData("http://192.168.1.10/flows/x")]
     [InlineData("file:///etc/passwd")]
-    public async Task An_endpoint_off_this_machine_is_a_usage_error(string endpoint)
+    public async Task AnEndpointOffThisMachineIsAUsageError(string endpoint)
     {
         await using var cli = new CliHarness(withServer: false);
 
@@ -50,7 +50,7 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
-    public async Task Neither_a_file_nor_a_catalog_flow_is_a_usage_error()
+    public async Task NeitherAFileNorACatalogFlowIsAUsageError()
     {
         await using var cli = new CliHarness(withServer: false);
 
@@ -61,7 +61,7 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
-    public async Task A_file_is_validated_first_and_needs_the_admin_token_to_be_posted()
+    public async Task AFileIsValidatedFirstAndNeedsTheAdminTokenToBePosted()
     {
         await using var cli = new CliHarness(withServer: false);
         var file = TestData.Path("golden", "sign-up-flow.json");
@@ -75,7 +75,7 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
-    public async Task A_file_for_an_api_that_is_not_running_says_how_to_start_it()
+    public async Task AFileForAnApiThatIsNotRunningSaysHowToStartIt()
     {
         await using var cli = new CliHarness(withServer: false);
         cli.Environment["FLOWS_ADMIN_TOKEN"] = "token";

@@ -14,7 +14,7 @@ namespace Backend.Simulator.Tests;
 public sealed class EndpointFlowTests(SimulatorSite site)
 {
     [Fact]
-    public async Task Sign_up_every_branch_by_clicking_and_typing_then_completed_on_the_dashboard()
+    public async Task SignUpEveryBranchByClickingAndTypingThenCompletedOnTheDashboard()
     {
         var page = await site.SimulatorAsync("sign_up");
         var sim = new SimulatorPage(page);
@@ -110,7 +110,7 @@ public sealed class EndpointFlowTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Booking_service_date_slot_confirm_with_a_slot_taken_meanwhile_then_completed_on_the_dashboard()
+    public async Task BookingServiceDateSlotConfirmWithASlotTakenMeanwhileThenCompletedOnTheDashboard()
     {
         var page = await site.SimulatorAsync("booking");
         var sim = new SimulatorPage(page);
@@ -166,7 +166,7 @@ public sealed class EndpointFlowTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Protocol_errors_are_shown_with_the_exchange_432_then_427_and_ping()
+    public async Task ProtocolErrorsAreShownWithTheExchange432Then427AndPing()
     {
         var page = await site.SimulatorAsync("sign_up");
         var sim = new SimulatorPage(page);

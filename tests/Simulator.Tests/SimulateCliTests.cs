@@ -15,7 +15,7 @@ namespace Backend.Simulator.Tests;
 public sealed class SimulateCliTests(SimulatorSite site)
 {
     [Fact]
-    public async Task A_posted_file_opens_in_the_simulator_after_signing_in()
+    public async Task APostedFileOpensInTheSimulatorAfterSigningIn()
     {
         var (exit, output, error) = await RunAsync("simulate", SimulatorSite.FlowFile("static-flow.json"), "--api", site.BaseUrl, "--admin-token", ProductApi.AdminToken, "--no-open");
 
@@ -36,7 +36,7 @@ public sealed class SimulateCliTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task A_wrong_admin_token_is_refused_after_the_local_validation()
+    public async Task AWrongAdminTokenIsRefusedAfterTheLocalValidation()
     {
         var (exit, output, error) = await RunAsync("simulate", SimulatorSite.FlowFile("broken-binding-flow.json"), "--api", site.BaseUrl, "--admin-token", "wrong", "--no-open");
 

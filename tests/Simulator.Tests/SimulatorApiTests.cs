@@ -16,7 +16,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     private const string Api = "/dashboard/simulator/api";
 
     [Fact]
-    public async Task Page_and_api_need_the_dashboard_sign_in()
+    public async Task PageAndApiNeedTheDashboardSignIn()
     {
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = site.ApiUrl };
         using var pageRequest = new HttpRequestMessage(HttpMethod.Get, "/dashboard/simulator");
@@ -37,7 +37,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     [InlineData("/dashboard/simulator/..\\..\\x", "/dashboard")]
     [InlineData("/dashboard/orleans", "/dashboard")]
     [InlineData("", "/dashboard")]
-    public async Task Sign_in_returns_to_a_simulator_page_and_nowhere_else(string returnTo, string expected)
+    public async Task SignInReturnsToASimulatorPageAndNowhereElse(string returnTo, string expected)
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = site.ApiUrl };
         using var signIn = await http.PostAsync("/dashboard/signin", new FormUrlEncodedContent([new("token", Backend.Api.Tests.SignUp.ProductApi.AdminToken), new("return", returnTo)]));
@@ -46,7 +46,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Signed_in_the_page_is_served_with_a_strict_policy_and_lists_the_catalog()
+    public async Task SignedInThePageIsServedWithAStrictPolicyAndListsTheCatalog()
     {
         using var client = await site.SignInAsync();
         using var page = await client.Http.GetAsync("/dashboard/simulator");
@@ -69,7 +69,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     [InlineData("ftp://127.0.0.1/flows/sign_up")]
     [InlineData("http://user:pass@127.0.0.1/flows/sign_up")]
     [InlineData("not a url")]
-    public async Task Relay_refuses_endpoints_off_this_machine(string url)
+    public async Task RelayRefusesEndpointsOffThisMachine(string url)
     {
         using var client = await site.SignInAsync();
         using var exchange = await client.Http.PostAsJsonAsync($"{Api}/exchange", new { endpoint_url = url, request = new { version = "3.0", action = "ping" } });
@@ -80,7 +80,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Relay_refuses_a_request_without_an_action_or_a_bad_key()
+    public async Task RelayRefusesARequestWithoutAnActionOrABadKey()
     {
         using var client = await site.SignInAsync();
         using var noAction = await client.Http.PostAsJsonAsync($"{Api}/exchange", new { endpoint_url = site.BaseUrl + "/flows/sign_up", request = new { version = "3.0" } });
@@ -93,7 +93,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Upload_that_is_not_json_answers_400_with_the_validator_finding()
+    public async Task UploadThatIsNotJsonAnswers400WithTheValidatorFinding()
     {
         using var client = await site.SignInAsync();
         using var response = await client.Http.PostAsync($"{Api}/flows?name=bad.json", new StringContent("{ \"version\": ", Encoding.UTF8, "application/json"));
@@ -105,7 +105,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Upload_with_a_broken_binding_returns_the_validator_finding()
+    public async Task UploadWithABrokenBindingReturnsTheValidatorFinding()
     {
         using var client = await site.SignInAsync();
         var flow = await UploadAsync(client, "broken-binding-flow.json");
@@ -119,7 +119,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Ping_through_the_relay_is_answered_active_by_the_real_endpoint()
+    public async Task PingThroughTheRelayIsAnsweredActiveByTheRealEndpoint()
     {
         using var client = await site.SignInAsync();
         var exchange = await ExchangeAsync(client, new { endpoint_url = site.BaseUrl + "/flows/sign_up", request = new { version = "3.0", action = "ping" } });
@@ -131,7 +131,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Relay_names_the_protocol_errors_421_427_and_432()
+    public async Task RelayNamesTheProtocolErrors421427And432()
     {
         using var client = await site.SignInAsync();
         var url = site.BaseUrl + "/flows/sign_up";
@@ -155,7 +155,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Relay_flags_an_answer_naming_an_unknown_screen_or_missing_screen_data()
+    public async Task RelayFlagsAnAnswerNamingAnUnknownScreenOrMissingScreenData()
     {
         using var client = await site.SignInAsync();
         await using var unknown = await RecordingEndpoint.AnsweringAsync(_ => """{"screen":"NOWHERE","data":{}}""");
@@ -172,7 +172,7 @@ public sealed class SimulatorApiTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Relayed_requests_are_the_bytes_Meta_sends_and_the_real_endpoint_accepts_them()
+    public async Task RelayedRequestsAreTheBytesMetaSendsAndTheRealEndpointAcceptsThem()
     {
         using var client = await site.SignInAsync();
         await using var recorder = await RecordingEndpoint.ForwardingAsync(site.ApiUrl);

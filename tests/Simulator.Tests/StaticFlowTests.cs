@@ -12,7 +12,7 @@ namespace Backend.Simulator.Tests;
 public sealed class StaticFlowTests(SimulatorSite site)
 {
     [Fact]
-    public async Task A_static_flow_navigates_with_its_payloads_and_completes_without_an_endpoint()
+    public async Task AStaticFlowNavigatesWithItsPayloadsAndCompletesWithoutAnEndpoint()
     {
         var sim = await UploadAsync("static-flow.json");
         var page = sim.Page;
@@ -49,7 +49,7 @@ public sealed class StaticFlowTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task Every_component_renders_with_a_screenshot_per_screen()
+    public async Task EveryComponentRendersWithAScreenshotPerScreen()
     {
         var sim = await UploadAsync("every-component-flow.json");
         var page = sim.Page;
@@ -150,7 +150,7 @@ public sealed class StaticFlowTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task A_broken_binding_shows_the_validator_finding()
+    public async Task ABrokenBindingShowsTheValidatorFinding()
     {
         var sim = await UploadAsync("broken-binding-flow.json");
         var finding = sim.Page.Locator("#findings li.finding[data-severity=error]");
@@ -162,7 +162,7 @@ public sealed class StaticFlowTests(SimulatorSite site)
     }
 
     [Fact]
-    public async Task A_flow_file_runs_against_another_endpoint_on_this_machine_with_its_key()
+    public async Task AFlowFileRunsAgainstAnotherEndpointOnThisMachineWithItsKey()
     {
         // Another endpoint, with a key of its own: it opens what the simulator sealed to that key and answers.
         await using var other = await RecordingEndpoint.AnsweringAsync(clear =>

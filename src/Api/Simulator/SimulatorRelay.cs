@@ -1,8 +1,5 @@
-using System.Buffers.Text;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Backend.Api.Endpoint;
@@ -47,33 +44,14 @@ internal sealed partial class SimulatorRelay(
     public string? ConfiguredAppSecret => meta.Value.AppSecret;
 
     /// <summary>
-    /// Whether <paramref name="url"/> is an absolute http(s) URL on this machine (127.0.0.0/8, ::1, localhost): the
-    /// only endpoints the simulator posts to, so that it cannot be used to reach other hosts.
+    /// Whether <paramref name="url"/> is an endpoint on this machine (<see cref="LoopbackEndpoint"/>): the only
+    /// endpoints the simulator posts to, so that it cannot be used to reach other hosts.
     /// </summary>
     public static bool TryLoopback(string? url, out Uri uri, out string error)
     {
-        uri = null!;
-        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
-        {
-            error = "endpoint_url must be an absolute http:// or https:// URL.";
-            return false;
-        }
-        if (parsed.UserInfo.Length > 0)
-        {
-            error = "endpoint_url must not carry a user name or password.";
-            return false;
-        }
-        var host = parsed.Host.Trim('[', ']');
-        var loopback = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
-        if (!loopback)
-        {
-            error = $"endpoint_url must be on this machine (127.0.0.1, ::1, localhost): the simulator does not post to '{parsed.Host}'.";
-            return false;
-        }
-        uri = parsed;
-        error = "";
-        return true;
+        var loopback = LoopbackEndpoint.TryParse(url, out uri);
+        error = loopback ? "" : $"endpoint_url must be {LoopbackEndpoint.Rule}: the simulator posts nowhere else; got '{url}'.";
+        return loopback;
     }
 
     /// <summary>Seals, signs and posts <paramref name="clearRequest"/> to <paramref name="endpointUrl"/>, and opens and checks the answer.</summary>
@@ -84,7 +62,7 @@ internal sealed partial class SimulatorRelay(
         if (appSecret is not null && action != "ping" && clearRequest["flow_token_signature"] is null
             && clearRequest["flow_token"] is JsonValue token && token.TryGetValue<string>(out var flowToken) && SignsFlowToken(flow))
         {
-            clearRequest["flow_token_signature"] = TokenJwt(flowToken, appSecret, endpoint.Value.TokenSignatureClaim);
+            clearRequest["flow_token_signature"] = FlowTokenSignature.Sign(flowToken, appSecret, endpoint.Value.TokenSignatureClaim);
         }
 
         var clock = Stopwatch.StartNew();
@@ -217,15 +195,6 @@ internal sealed partial class SimulatorRelay(
         flow?.Json is { } json
         && Version.TryParse((string?)json["version"], out var version) && version >= new Version(7, 3)
         && Version.TryParse((string?)json["data_api_version"], out var api) && api >= new Version(4, 0);
-
-    /// <summary>An HS256 JWT over <c>{"<paramref name="claim"/>": flow token}</c> keyed by the app secret, as Meta signs the token.</summary>
-    internal static string TokenJwt(string flowToken, string appSecret, string claim)
-    {
-        var header = Base64Url.EncodeToString("""{"alg":"HS256","typ":"JWT"}"""u8);
-        var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(new JsonObject { [claim] = flowToken }.ToJsonString()));
-        var input = header + "." + payload;
-        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.ASCII.GetBytes(input)));
-    }
 
     private static JsonNode? TryParse(string text)
     {

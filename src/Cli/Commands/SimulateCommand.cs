@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Backend.FlowCatalog;
+using Backend.Flows.Endpoint;
 using Backend.Flows.FlowJson.Validation;
 
 namespace Backend.Cli.Commands;
@@ -41,9 +42,9 @@ public static class SimulateCommand
         {
             var apiUrl = ApiUrl(parse.GetValue(api) ?? NonEmpty(cli.Environment(ApiUrlVariable)) ?? DefaultApiUrl);
             var endpointUrl = parse.GetValue(endpoint);
-            if (endpointUrl is not null && !IsLoopback(endpointUrl))
+            if (endpointUrl is not null && !LoopbackEndpoint.TryParse(endpointUrl, out _))
             {
-                throw new CliUsageException($"--endpoint must be an http(s) URL on this machine (127.0.0.1, ::1, localhost): the simulator posts nowhere else. Got '{endpointUrl}'.");
+                throw new CliUsageException($"--endpoint must be {LoopbackEndpoint.Rule}: the simulator posts nowhere else. Got '{endpointUrl}'.");
             }
             var name = parse.GetValue(flow)!;
             string key;
@@ -134,12 +135,6 @@ public static class SimulateCommand
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri.GetLeftPart(UriPartial.Authority)
             : throw new CliUsageException($"--api must be an absolute http(s) URL; got '{value}'.");
-
-    /// <summary>The rule the simulator's relay applies: an absolute http(s) URL whose host is 127.0.0.0/8, ::1 or localhost.</summary>
-    internal static bool IsLoopback(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.UserInfo.Length == 0
-        && (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
 
     private static string Detail(string body)
     {

@@ -582,7 +582,7 @@
       if (body.status !== 200 || !body.response || body.findings.some((f) => f.code === "unknown_screen" || f.code === "unreadable_response")) {
         const message = body.response && body.response.error_msg;
         const problem = body.findings.length ? `, ${body.findings[0].code}` : "";
-        showOutcome(`Something went wrong (${body.status || "no answer"}${problem})${message ? `: ${message}` : ""}. See the exchanges.`, "error");
+        showOutcome(`Something went wrong (${body.status || "no answer"}${problem})${message ? `: ${message}` : "."} See the exchanges.`, "error");
         return;
       }
       const answer = body.response;
