@@ -170,6 +170,7 @@ public sealed class StaticFlowTests(SimulatorSite site)
             var request = System.Text.Json.Nodes.JsonNode.Parse(clear)!;
             var name = (string?)request["data"]?["name"];
             return (string?)request["action"] == "INIT" ? """{"screen":"ASK","data":{"greeting":"Hello from the other endpoint"}}"""
+                : (string?)request["action"] == "BACK" ? """{"screen":"ASK","data":{"greeting":"Welcome back"}}"""
                 : name == "nowhere" ? """{"screen":"NOWHERE","data":{}}"""
                 : new System.Text.Json.Nodes.JsonObject { ["screen"] = "DONE", ["data"] = new System.Text.Json.Nodes.JsonObject { ["summary"] = $"Thanks, {name}" } }.ToJsonString();
         });
@@ -195,11 +196,20 @@ public sealed class StaticFlowTests(SimulatorSite site)
         await sim.SubmitAsync();
         await sim.ExpectScreenAsync("DONE");
         await Expect(page.Locator("[data-component=TextBody]")).ToHaveTextAsync("Thanks, Ana");
+
+        // BACK on a screen with refresh_on_back asks the endpoint (action BACK) for the screen to show.
+        await sim.BackAsync();
+        await Expect(sim.Exchanges.Last).ToHaveAttributeAsync("data-action", "BACK");
+        await sim.ExpectScreenAsync("ASK");
+        await Expect(page.Locator("[data-component=TextHeading]")).ToHaveTextAsync("Welcome back");
+        await sim.FillAsync("name", "Ana");
+        await sim.SubmitAsync();
+        await sim.ExpectScreenAsync("DONE");
         await page.ClickAsync("#footer");
         var outcome = await sim.ExpectCompletedAsync();
         Assert.Contains("no completion webhook", outcome, StringComparison.Ordinal);
         Assert.Contains("\"summary\":\"Thanks, Ana\"", outcome, StringComparison.Ordinal);
-        Assert.Equal(3, other.Requests.Count);
+        Assert.Equal(5, other.Requests.Count);
     }
 
     private const string TinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";

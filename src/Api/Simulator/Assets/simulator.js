@@ -427,10 +427,12 @@
     input.addEventListener("change", async () => {
       const files = [];
       for (const file of [...input.files].slice(0, max || 1)) {
-        const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+        // crypto.subtle exists only in a secure context (https, or http on 127.0.0.1/localhost).
+        const hash = crypto.subtle ? new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer())) : null;
+        const id = [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("");
         files.push({
-          file_name: file.name, media_id: `sim-${crypto.randomUUID()}`, mime_type: file.type || "application/octet-stream",
-          size: file.size, sha256: btoa(String.fromCharCode(...hash)),
+          file_name: file.name, media_id: `sim-${id}`, mime_type: file.type || "application/octet-stream",
+          size: file.size, sha256: hash ? btoa(String.fromCharCode(...hash)) : null,
         });
       }
       setValue(c, files, true);
