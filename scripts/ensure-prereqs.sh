@@ -18,7 +18,7 @@ for tool in initdb pg_ctl postgres; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ "${#missing[@]}" -eq 0 ] || apt_install "PostgreSQL server binaries (initdb, pg_ctl, postgres) on PATH" postgresql
-# The browser tests (tests/Dashboard.Tests) drive Debian's chromium through Playwright; no browser download.
+# The browser tests (tests/Dashboard.Tests, tests/Simulator.Tests) drive Debian's chromium through Playwright; no browser download.
 [ -x /usr/bin/chromium ] || apt_install "chromium (/usr/bin/chromium, the browser tests' browser)" chromium
 # The deployment files' offline validators (tests/Cluster.Tests/validate): dclint and kubernetes-models, from npm.
 if [ ! -d tests/Cluster.Tests/validate/node_modules ] || [ tests/Cluster.Tests/validate/package-lock.json -nt tests/Cluster.Tests/validate/node_modules ]; then

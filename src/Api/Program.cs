@@ -4,6 +4,7 @@ using Backend.Api.Dashboard;
 using Backend.Api.Endpoint;
 using Backend.Api.Faults;
 using Backend.Api.Limits;
+using Backend.Api.Simulator;
 using Backend.Api.Webhook;
 using Backend.FlowCatalog;
 using Backend.Grains.Hosting;
@@ -32,6 +33,8 @@ builder.AddAdmin();
 builder.AddApiJson();
 // The live dashboard (/dashboard): sign-in with the admin token, the cluster's flow figures, Orleans' dashboard.
 builder.AddDashboard();
+// The local flow simulator (/dashboard/simulator): a flow's screens in the browser against a real endpoint on this machine.
+builder.AddSimulator();
 // Our own faults (state not saved, database or silo unreachable) answer 503 with Retry-After, as problem details.
 builder.AddTransientFaultAnswers();
 // A bounded queue per node: past Limits:MaxConcurrentRequests running and Limits:QueueLength waiting, 503.
@@ -48,6 +51,7 @@ app.MapFlowEndpoint();
 app.MapWebhook();
 app.MapAdmin();
 app.MapDashboard();
+app.MapSimulator();
 app.MapHealthEndpoints();
 
 app.Run();

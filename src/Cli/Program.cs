@@ -29,6 +29,7 @@ public static partial class Program
         root.Subcommands.Add(FlowsSendCommand.Create(cli));
         root.Subcommands.Add(ConfigCommand.Create(cli));
         root.Subcommands.Add(ValidateCommand.Create()); // Flow JSON checked offline against Meta's rules
+        root.Subcommands.Add(SimulateCommand.Create(cli)); // a flow in the Api's local simulator (docs/simulator.md)
         cli.Globals.AddTo(root);
         return root;
     }

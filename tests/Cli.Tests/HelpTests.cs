@@ -50,7 +50,7 @@ public sealed class HelpTests
         var names = Walk(Root(), []).Where(c => c.Path.Length > 0).Select(c => string.Join(' ', c.Path)).ToList();
 
         Assert.Equal(
-            ["keys", "keys generate", "keys upload", "keys show", "create", "update", "upload", "publish", "deprecate", "delete", "get", "preview", "list", "send", "config", "config show", "validate"],
+            ["keys", "keys generate", "keys upload", "keys show", "create", "update", "upload", "publish", "deprecate", "delete", "get", "preview", "list", "send", "config", "config show", "validate", "simulate"],
             names);
     }
 }

@@ -1,3 +1,4 @@
+using Backend.Api.Tests;
 using Backend.Api.Tests.SignUp;
 using Microsoft.Playwright;
 
@@ -5,9 +6,10 @@ namespace Backend.Dashboard.Tests;
 
 /// <summary>
 /// The product on Postgres (<see cref="ProductApi"/>, reporting every 250 ms) and a headless Debian chromium driven by
-/// Playwright. The browser and the Api are closed at the end; nothing else is stopped.
+/// Playwright. The browser and the Api are closed at the end; nothing else is stopped. The simulator's tests
+/// (tests/Simulator.Tests) use it too, with settings of their own (<see cref="Configure"/>).
 /// </summary>
-public sealed class DashboardSite : IAsyncLifetime
+public class DashboardSite : IAsyncLifetime
 {
     /// <summary>Where Debian installs chromium (scripts/ensure-prereqs.sh).</summary>
     public const string Chromium = "/usr/bin/chromium";
@@ -24,7 +26,11 @@ public sealed class DashboardSite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        Api = new ProductApi(_database.ConnectionString, configure: f => f.Settings["Dashboard:ReportInterval"] = "00:00:00.250");
+        Api = new ProductApi(_database.ConnectionString, configure: f =>
+        {
+            f.Settings["Dashboard:ReportInterval"] = "00:00:00.250";
+            Configure(f);
+        });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -33,6 +39,11 @@ public sealed class DashboardSite : IAsyncLifetime
             Args = ["--headless", "--no-sandbox"],
             Timeout = 60_000,
         });
+    }
+
+    /// <summary>Settings over the dashboard's, before the Api starts.</summary>
+    protected virtual void Configure(FlowsApiFactory factory)
+    {
     }
 
     /// <summary>A fresh browser context (no cookie) with a laptop's or a phone's viewport.</summary>

@@ -135,9 +135,11 @@ public static class AdminApi
         }
     }
 
-    private readonly record struct Issued(IssuedSession? Session, FlowMessage? Message, ProblemHttpResult? Problem);
+    /// <summary>An issued session and its message, or why none was issued.</summary>
+    internal readonly record struct Issued(IssuedSession? Session, FlowMessage? Message, ProblemHttpResult? Problem);
 
-    private static async Task<Issued> IssueSessionAsync(string name, IssueSessionRequest request, IssueServices services)
+    /// <summary>Issues a flow token for flow <paramref name="name"/> (a session grain) and builds its message; also the simulator's way in.</summary>
+    internal static async Task<Issued> IssueSessionAsync(string name, IssueSessionRequest request, IssueServices services)
     {
         if (services.Catalog.Find(name) is not { } flow)
         {

@@ -20,7 +20,7 @@ public static partial class DashboardApi
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private static readonly FrozenDictionary<string, (byte[] Bytes, string ContentType)> Assets = LoadAssets();
+    private static readonly FrozenDictionary<string, (byte[] Bytes, string ContentType)> Assets = LoadAssets("Backend.Api.Dashboard.Assets.");
 
     /// <summary>Registers the dashboard's sign-in scheme and policy, and marks this process as an Api node for the figures.</summary>
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
@@ -91,16 +91,24 @@ public static partial class DashboardApi
             return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var returnTo = ReturnPath(form["return"].ToString());
         if (!AdminToken.Matches(admin.Value.Token, form["token"].ToString()))
         {
             LogSignInRefused(logger, string.IsNullOrEmpty(admin.Value.Token) ? "no Admin:Token is configured" : "wrong token");
-            return TypedResults.Redirect("/dashboard/signin?failed=1");
+            return TypedResults.Redirect(returnTo is null ? "/dashboard/signin?failed=1" : "/dashboard/signin?failed=1&return=" + Uri.EscapeDataString(returnTo));
         }
         var expires = time.GetUtcNow() + DashboardCookie.Lifetime;
         http.Response.Cookies.Append(DashboardCookie.Name, DashboardCookie.Issue(admin.Value.Token!, expires), DashboardCookie.Options(http.Request, expires));
         LogSignedIn(logger);
-        return TypedResults.Redirect("/dashboard");
+        return TypedResults.Redirect(returnTo ?? "/dashboard");
     }
+
+    // Where the sign-in form sends the admin afterwards: a page of the simulator on this site, nothing else (no open redirect).
+    private static string? ReturnPath(string value) =>
+        value.StartsWith("/dashboard/simulator", StringComparison.Ordinal) && !value.Contains('\\', StringComparison.Ordinal)
+            && !value.Contains("//", StringComparison.Ordinal) && Uri.IsWellFormedUriString(value, UriKind.Relative)
+            ? value
+            : null;
 
     private static IResult SignOut(HttpContext http)
     {
@@ -125,20 +133,25 @@ public static partial class DashboardApi
         return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static IResult Page(HttpContext http, string name)
+    private static IResult Page(HttpContext http, string name) => Page(http, Assets[name], ContentSecurityPolicy);
+
+    /// <summary>An embedded page, not stored, with <paramref name="policy"/> as its content security policy.</summary>
+    internal static IResult Page(HttpContext http, (byte[] Bytes, string ContentType) page, string policy)
     {
         NoStore(http);
-        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        http.Response.Headers.ContentSecurityPolicy = policy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
         // Not "no-referrer": with it, browsers send "Origin: null" on the sign-in form's POST.
         http.Response.Headers["Referrer-Policy"] = "same-origin";
-        var (bytes, type) = Assets[name];
-        return TypedResults.Bytes(bytes, type);
+        return TypedResults.Bytes(page.Bytes, page.ContentType);
     }
 
-    private static IResult Asset(HttpContext http, string name)
+    private static IResult Asset(HttpContext http, string name) => Asset(http, Assets, name);
+
+    /// <summary>An embedded script, style or image of <paramref name="assets"/> (pages are not served as assets), or 404.</summary>
+    internal static IResult Asset(HttpContext http, FrozenDictionary<string, (byte[] Bytes, string ContentType)> assets, string name)
     {
-        if (!Assets.TryGetValue(name, out var asset) || name.EndsWith(".html", StringComparison.Ordinal))
+        if (!assets.TryGetValue(name, out var asset) || name.EndsWith(".html", StringComparison.Ordinal))
         {
             return TypedResults.NotFound();
         }
@@ -147,12 +160,12 @@ public static partial class DashboardApi
         return TypedResults.Bytes(asset.Bytes, asset.ContentType);
     }
 
-    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+    internal static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
-    private static FrozenDictionary<string, (byte[] Bytes, string ContentType)> LoadAssets()
+    /// <summary>The assembly's embedded resources named <paramref name="prefix"/>*, by the rest of their name, with their content type.</summary>
+    internal static FrozenDictionary<string, (byte[] Bytes, string ContentType)> LoadAssets(string prefix)
     {
         var assembly = typeof(DashboardApi).Assembly;
-        const string prefix = "Backend.Api.Dashboard.Assets.";
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .ToFrozenDictionary(n => n[prefix.Length..], n =>

@@ -88,7 +88,10 @@ internal sealed class DashboardSignInHandler(
             && Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
         if (wantsPage)
         {
-            Response.Redirect("/dashboard/signin");
+            // The simulator's links (printed by `flows simulate`) come back to where they pointed after the sign-in.
+            Response.Redirect(Request.Path.StartsWithSegments("/dashboard/simulator", StringComparison.Ordinal)
+                ? "/dashboard/signin?return=" + Uri.EscapeDataString(Request.Path + Request.QueryString)
+                : "/dashboard/signin");
         }
         else
         {

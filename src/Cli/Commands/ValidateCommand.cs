@@ -82,7 +82,8 @@ public static class ValidateCommand
         severity = finding.Severity == FindingSeverity.Error ? "error" : "warning",
     };
 
-    private static void Print(FileInfo file, FlowValidationResult result, TextWriter output)
+    /// <summary>Prints the findings, one per two lines, then the verdict (also used by <c>flows simulate</c>).</summary>
+    internal static void Print(FileInfo file, FlowValidationResult result, TextWriter output)
     {
         var console = ReferenceEquals(output, Console.Out)
             ? AnsiConsole.Console

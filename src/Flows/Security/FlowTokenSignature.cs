@@ -85,6 +85,18 @@ public sealed class FlowTokenSignature
     /// <summary>Whether any app secret is configured, i.e. whether signatures can be checked.</summary>
     public bool IsConfigured => _secrets.Length > 0;
 
+    /// <summary>
+    /// Meta's side, for clients that play Meta (the local simulator): an HS256 JWT keyed by
+    /// <paramref name="appSecret"/> whose payload carries <paramref name="flowToken"/> under <paramref name="claim"/>.
+    /// </summary>
+    public static string Sign(string flowToken, string appSecret, string claim = DefaultClaim)
+    {
+        var header = Base64Url.EncodeToString("""{"alg":"HS256","typ":"JWT"}"""u8);
+        var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(new JsonObject { [claim] = flowToken }.ToJsonString()));
+        var input = header + "." + payload;
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.ASCII.GetBytes(input)));
+    }
+
     /// <summary>Checks <paramref name="jwt"/> and that it carries <paramref name="flowToken"/>.</summary>
     /// <exception cref="InvalidOperationException">No app secret is configured.</exception>
     public FlowTokenSignatureResult Verify(string jwt, string flowToken)

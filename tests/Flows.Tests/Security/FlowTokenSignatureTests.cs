@@ -188,4 +188,14 @@ public sealed class FlowTokenSignatureTests
     [Fact]
     public void AnOverlongJwtIsMalformedBeforeAnyWork() =>
         Assert.Equal(FlowTokenSignatureFailure.Malformed, Failure(Verifier(), MetaTokenJwt.Sign(new string('t', 20_000), _secret), new string('t', 20_000)));
+
+    [Fact]
+    public void MetasSideSignsTheSameJwtAsTheIndependentTestSignerAndTheVerifierAcceptsIt()
+    {
+        var jwt = FlowTokenSignature.Sign(Token, _secret);
+
+        Assert.Equal(MetaTokenJwt.Sign(Token, _secret), jwt);
+        Assert.True(Verifier().Verify(jwt, Token).IsValid);
+        Assert.Equal(FlowTokenSignatureFailure.BadSignature, Failure(Verifier(), FlowTokenSignature.Sign(Token, _previous)));
+    }
 }

@@ -27,6 +27,9 @@ public sealed class DashboardClient : IDisposable
         return new DashboardClient(http);
     }
 
+    /// <summary>The signed-in client (its cookie reaches every <c>/dashboard</c> route), for the dashboard's other pages and APIs.</summary>
+    public HttpClient Http => _http;
+
     /// <summary>The overview's JSON text.</summary>
     public Task<string> OverviewTextAsync() => _http.GetStringAsync("/dashboard/api/overview");
 
