@@ -3,9 +3,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Backend.Api.Tests;
+using Backend.Api.Simulator;
 using Backend.Flows.Endpoint;
+using Backend.Flows.Media;
 using Backend.Flows.Security;
 using Backend.TestSupport.Dashboard;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backend.Simulator.Tests;
 
@@ -116,6 +119,49 @@ public sealed class SimulatorApiTests(SimulatorSite site)
         // The same flow can be fetched back by its key, as the page does.
         var again = await client.Http.GetFromJsonAsync<JsonObject>($"{Api}/flows/{flow["key"]}");
         Assert.Equal(flow["findings"]!.ToJsonString(), again!["findings"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task APickedFileIsUploadedAsMetaUploadsItAndTheProductsMediaDecryptorOpensIt()
+    {
+        using var client = await site.SignInAsync();
+        var file = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("a scanned receipt, ", 500)));
+        using var upload = await client.Http.PostAsync($"{Api}/media?name=receipt.txt", new ByteArrayContent(file));
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var value = (await upload.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("receipt.txt", (string?)value["file_name"]);
+
+        // What an endpoint's handler does with Meta's picker value: read it, download it (anonymously, as from
+        // Meta's CDN; plain HTTP allowed for this machine), check both hashes and the MAC, decrypt.
+        var services = new ServiceCollection().AddLogging();
+        services.AddFlowMediaDecryptor();
+        services.Configure<FlowMediaOptions>(o => o.AllowInsecureHttp = true);
+        await using var provider = services.BuildServiceProvider();
+        var picked = Assert.Single(FlowMediaFile.Read(new JsonObject { ["receipt"] = new JsonArray(value.DeepClone()) }, "receipt"));
+        await using var content = await provider.GetRequiredService<FlowMediaDecryptor>().DownloadAsync(picked);
+        using var opened = new MemoryStream();
+        await content.CopyToAsync(opened);
+        Assert.Equal(file, opened.ToArray());
+
+        // The stored file is ciphertext, and an unknown name is not found.
+        using var anonymous = new HttpClient { BaseAddress = site.ApiUrl };
+        var stored = await anonymous.GetByteArrayAsync((string)value["cdn_url"]!);
+        Assert.Equal(file.Length + 16 - file.Length % 16 + FlowMediaDecryptor.MacLength, stored.Length);
+        Assert.DoesNotContain("receipt", Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
+        using var unknown = await anonymous.GetAsync("/dashboard/simulator/media/00000000000000000000000000000000");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task PickedFilesNeedTheSignInAndHaveASizeLimit()
+    {
+        using var anonymous = new HttpClient { BaseAddress = site.ApiUrl };
+        using var refused = await anonymous.PostAsync($"{Api}/media?name=a.txt", new ByteArrayContent([1, 2, 3]));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        using var client = await site.SignInAsync();
+        using var tooLarge = await client.Http.PostAsync($"{Api}/media?name=big.bin", new ByteArrayContent(new byte[new SimulatorOptions().MaxMediaBytes + 1]));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
     }
 
     [Fact]

@@ -136,6 +136,8 @@ public sealed class StaticFlowTests(SimulatorSite site)
         await page.SetInputFilesAsync("#f-photos", new FilePayload { Name = "cat.png", MimeType = "image/png", Buffer = Convert.FromBase64String(TinyPng) });
         await page.SetInputFilesAsync("#f-documents", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
         await Expect(page.Locator("[data-component=DocumentPicker] li")).ToHaveTextAsync("notes.txt (5 bytes)");
+        // Uploaded as Meta uploads a picked file: encrypted, at a CDN-like address of the simulator's.
+        await Expect(page.Locator("[data-component=PhotoPicker] li")).ToHaveAttributeAsync("data-cdn-url", new System.Text.RegularExpressions.Regex("/dashboard/simulator/media/[0-9a-f]{32}$"));
         await SimulatorSite.ScreenshotAsync(page, "every-component-6-PICKERS");
         await page.ClickAsync("#footer");
         var outcome = await sim.ExpectCompletedAsync();

@@ -12,6 +12,7 @@ using Backend.Grains.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Backend.Api.Simulator;
@@ -30,6 +31,9 @@ public static partial class SimulatorApi
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    /// <summary>Where picked files are served, encrypted, as from Meta's CDN.</summary>
+    public const string MediaPath = "/dashboard/simulator/media";
+
     private static readonly FrozenDictionary<string, (byte[] Bytes, string ContentType)> Assets = DashboardApi.LoadAssets("Backend.Api.Simulator.Assets.");
 
     /// <summary>Registers the simulator's settings, its flows and relay, and the HTTP client it posts with.</summary>
@@ -38,6 +42,8 @@ public static partial class SimulatorApi
         builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SimulatorFlows>();
         builder.Services.AddSingleton<SimulatorRelay>();
+        builder.Services.AddSingleton<SimulatorMedia>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(SimulatorRelay.ClientName, (sp, client) =>
             {
                 client.Timeout = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.RequestTimeout;
@@ -69,6 +75,12 @@ public static partial class SimulatorApi
         simulator.MapPost("/api/sessions", StartAsync);
         simulator.MapPost("/api/exchange", ExchangeAsync);
         simulator.MapPost("/api/complete", CompleteAsync);
+        simulator.MapPost("/api/media", UploadMediaAsync);
+        // Like Meta's CDN, the encrypted file is fetched without a sign-in (the endpoint downloads it); its name is a
+        // random 128-bit capability, and what it serves opens only with the keys the endpoint was sent.
+        routes.MapGet(MediaPath + "/{id}", (string id, SimulatorMedia media) =>
+                media.Find(id) is { } bytes ? Results.Bytes(bytes, "application/octet-stream") : Results.NotFound())
+            .ExcludeFromDescription();
         return routes;
     }
 
@@ -202,6 +214,34 @@ public static partial class SimulatorApi
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A file picked on the page (the request's body, its name in <c>name</c>): encrypted and kept as Meta's CDN keeps
+    /// an upload; the answer is the picker value Meta would put in the payload (<see cref="SimulatorMedia"/>).
+    /// </summary>
+    private static async Task<Results<Created<JsonObject>, ProblemHttpResult>> UploadMediaAsync(
+        string? name, HttpContext http, SimulatorMedia media, IServer server, IOptions<SimulatorOptions> options)
+    {
+        var limit = options.Value.MaxMediaBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return TypedResults.Problem($"A picked file may have at most {limit} bytes (Simulator:MaxMediaBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        using var body = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                return TypedResults.Problem($"A picked file may have at most {limit} bytes (Simulator:MaxMediaBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+            body.Write(buffer, 0, read);
+        }
+        var fileName = string.IsNullOrWhiteSpace(name) ? "file" : Path.GetFileName(name.Trim());
+        var value = media.Add(body.GetBuffer().AsSpan(0, (int)body.Length), fileName, OwnBaseUrl(server, http));
+        return TypedResults.Created((string?)value["cdn_url"], value);
     }
 
     // This backend's endpoint for a flow it serves; none for other flows.

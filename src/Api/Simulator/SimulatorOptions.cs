@@ -25,4 +25,16 @@ public sealed class SimulatorOptions
     /// <summary>The largest Flow JSON file accepted, in bytes.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxFlowJsonBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The largest picked file accepted, in bytes (a picker's own default is 25,600 KiB).</summary>
+    [Range(1, 100 * 1024 * 1024)]
+    public int MaxMediaBytes { get; set; } = Backend.Flows.Media.FlowMediaOptions.DefaultMaxFileSizeKb * 1024;
+
+    /// <summary>How many picked files a node keeps (the oldest go first; in all at most 4 × <see cref="MaxMediaBytes"/>).</summary>
+    [Range(1, 1000)]
+    public int MaxMediaFiles { get; set; } = 20;
+
+    /// <summary>How long a picked file can be downloaded (Meta's CDN keeps them about 20 days; the simulator, in memory, less).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan MediaLifetime { get; set; } = TimeSpan.FromHours(1);
 }

@@ -13,6 +13,7 @@
     history: [],
     screens: {}, // screen id → { data, form } as last seen, for ${screen.X.form.y}
     finished: false,
+    sizes: {}, // picked files' sizes by media id, for the list under the picker
   };
 
   // ---------- helpers ----------
@@ -417,25 +418,30 @@
     if (unavailable.size) box.append(element("p", { className: "helper", "data-unavailable": [...unavailable].join(" "), text: `Unavailable: ${[...unavailable].join(", ")}` }));
   }
 
-  // A picker takes local files. What is sent for them: one object per file with a made-up media id, the name, type and
-  // size, and the file's SHA-256; Meta's upload to its CDN (encrypted, with cdn_url and encryption_metadata) is not reproduced.
+  // A picker takes local files. Each is uploaded to the simulator, which encrypts it as WhatsApp puts an upload on its
+  // CDN and answers the picker value Meta sends (media_id, cdn_url, file_name, encryption_metadata): the endpoint
+  // downloads and opens it as it would Meta's.
   function picker(c, box, accept, max) {
     if (c.description) box.append(element("p", { className: "helper", text: resolve(c.description) }));
     const input = element("input", { type: "file", id: fieldId(c), name: c.name, accept: accept || null, multiple: (max || 1) > 1, disabled: !enabled(c) });
     const list = element("ul", { className: "helper" });
-    for (const file of state.current.form[c.name] || []) list.append(element("li", { text: `${file.file_name} (${file.size} bytes)` }));
+    const show = (files) => {
+      list.replaceChildren(...files.map((file) => element("li", { "data-cdn-url": file.cdn_url || null, text: `${file.file_name} (${state.sizes[file.media_id] ?? "?"} bytes)` })));
+    };
+    show(state.current.form[c.name] || []);
     input.addEventListener("change", async () => {
       const files = [];
       for (const file of [...input.files].slice(0, max || 1)) {
-        // crypto.subtle exists only in a secure context (https, or http on 127.0.0.1/localhost).
-        const hash = crypto.subtle ? new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer())) : null;
-        const id = [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("");
-        files.push({
-          file_name: file.name, media_id: `sim-${id}`, mime_type: file.type || "application/octet-stream",
-          size: file.size, sha256: hash ? btoa(String.fromCharCode(...hash)) : null,
-        });
+        const uploaded = await api(`/media?name=${encodeURIComponent(file.name)}`, { method: "POST", body: file });
+        if (uploaded.status !== 201) {
+          showSnackbar(`${file.name}: ${(uploaded.body && uploaded.body.detail) || `upload refused (${uploaded.status})`}`);
+          continue;
+        }
+        state.sizes[uploaded.body.media_id] = file.size;
+        files.push(uploaded.body);
       }
       setValue(c, files, true);
+      show(files);
     });
     box.append(label(c), input, list);
   }
