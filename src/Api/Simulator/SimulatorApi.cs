@@ -99,20 +99,13 @@ public static partial class SimulatorApi
             return TypedResults.Problem("Post the Flow JSON file as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
         var limit = options.Value.MaxFlowJsonBytes;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        if (await RequestBody.ReadAsync(http.Request, limit, http.RequestAborted) is not { } body)
         {
-            if (buffer.Length + read > limit)
-            {
-                return TypedResults.Problem($"The Flow JSON is larger than {limit} bytes (Simulator:MaxFlowJsonBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
-            }
-            buffer.Write(chunk, 0, read);
+            return TypedResults.Problem($"The Flow JSON is larger than {limit} bytes (Simulator:MaxFlowJsonBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         var name = http.Request.Query["name"].ToString();
         name = name.Length is > 0 and <= 200 ? name : "flow.json";
-        var flow = flows.Upload(name, Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        var flow = flows.Upload(name, Encoding.UTF8.GetString(body));
         LogUploaded(loggers.CreateLogger(typeof(SimulatorApi)), flow.Key, flow.Findings.Count);
         if (flow.Json is null)
         {
@@ -224,23 +217,12 @@ public static partial class SimulatorApi
         string? name, HttpContext http, SimulatorMedia media, IServer server, IOptions<SimulatorOptions> options)
     {
         var limit = options.Value.MaxMediaBytes;
-        if (http.Request.ContentLength > limit)
+        if (await RequestBody.ReadAsync(http.Request, limit, http.RequestAborted) is not { } file)
         {
             return TypedResults.Problem($"A picked file may have at most {limit} bytes (Simulator:MaxMediaBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
-        using var body = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
-        {
-            if (body.Length + read > limit)
-            {
-                return TypedResults.Problem($"A picked file may have at most {limit} bytes (Simulator:MaxMediaBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
-            }
-            body.Write(buffer, 0, read);
-        }
         var fileName = string.IsNullOrWhiteSpace(name) ? "file" : Path.GetFileName(name.Trim());
-        var value = media.Add(body.GetBuffer().AsSpan(0, (int)body.Length), fileName, OwnBaseUrl(server, http));
+        var value = media.Add(file, fileName, OwnBaseUrl(server, http));
         return TypedResults.Created((string?)value["cdn_url"], value);
     }
 

@@ -27,6 +27,8 @@ internal sealed class GroupCommit(NpgsqlDataSource dataSource, int maxBatchSize,
     private readonly Lock _gate = new();
     private readonly Queue<Write> _queue = new();
     private int _inFlight;
+    private long _batches;
+    private long _writes;
 
     public int MaxBatchSize { get; } = maxBatchSize >= 1 ? maxBatchSize : throw new ArgumentOutOfRangeException(nameof(maxBatchSize));
 
@@ -49,11 +51,8 @@ internal sealed class GroupCommit(NpgsqlDataSource dataSource, int maxBatchSize,
         return write.Rows.Task;
     }
 
-    /// <summary>Batches (a statistic for tests and the bench's profile): how many round trips carried how many writes.</summary>
+    /// <summary>How many round trips carried how many writes (for tests).</summary>
     public (long Batches, long Writes) Counts => (Interlocked.Read(ref _batches), Interlocked.Read(ref _writes));
-
-    private long _batches;
-    private long _writes;
 
     private async Task DrainAsync()
     {
