@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using Backend.Api.Admin;
 using Backend.Api.Dashboard;
 using Backend.Flows.Endpoint;
-using Backend.Flows.Security;
 using Backend.Grains;
 using Backend.Grains.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -182,14 +181,8 @@ public static partial class SimulatorApi
         var webhook = CompletionWebhook.Build(responseJson, options.Value.Recipient, messageId, time.GetUtcNow());
         var body = Encoding.UTF8.GetBytes(webhook.ToJsonString());
 
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var message = new HttpRequestMessage(HttpMethod.Post, OwnBaseUrl(server, http) + "/webhook") { Content = content };
         var secret = relay.ConfiguredAppSecret;
-        if (!string.IsNullOrEmpty(secret))
-        {
-            message.Headers.TryAddWithoutValidation(HubSignature.HeaderName, HubSignature.Sign(body, secret));
-        }
+        using var message = SimulatorRelay.SignedPost(new Uri(OwnBaseUrl(server, http) + "/webhook"), body, secret);
         using var response = await clients.CreateClient(SimulatorRelay.ClientName).SendAsync(message, http.RequestAborted);
         LogCompleted(loggers.CreateLogger(typeof(SimulatorApi)), (int)response.StatusCode);
         return TypedResults.Ok(new SimulatorCompletion((int)response.StatusCode, !string.IsNullOrEmpty(secret), messageId, webhook));

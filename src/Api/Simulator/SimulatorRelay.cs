@@ -70,13 +70,7 @@ internal sealed partial class SimulatorRelay(
         var body = sealer.Seal(Encoding.UTF8.GetBytes(clearRequest.ToJsonString())).ToArray();
         var sealMs = clock.Elapsed.TotalMilliseconds;
 
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var message = new HttpRequestMessage(HttpMethod.Post, endpointUrl) { Content = content };
-        if (appSecret is not null)
-        {
-            message.Headers.TryAddWithoutValidation(HubSignature.HeaderName, HubSignature.Sign(body, appSecret));
-        }
+        using var message = SignedPost(endpointUrl, body, appSecret);
 
         var findings = new List<SimulatorProtocolFinding>();
         clock.Restart();
@@ -132,6 +126,22 @@ internal sealed partial class SimulatorRelay(
         LogExchanged(logger, action, status, roundTripMs);
         return new(endpointUrl.ToString(), status, clearRequest, clear, clear is null ? clearText : null, appSecret is not null,
             new(sealMs, roundTripMs, openMs), findings);
+    }
+
+    /// <summary>
+    /// A POST of <paramref name="body"/> as <c>application/json</c>, with <c>X-Hub-Signature-256</c> when
+    /// <paramref name="appSecret"/> is given: how Meta posts to a data endpoint and to a webhook.
+    /// </summary>
+    public static HttpRequestMessage SignedPost(Uri url, byte[] body, string? appSecret)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        if (!string.IsNullOrEmpty(appSecret))
+        {
+            message.Headers.TryAddWithoutValidation(HubSignature.HeaderName, HubSignature.Sign(body, appSecret));
+        }
+        return message;
     }
 
     private static IEnumerable<SimulatorProtocolFinding> StatusFindings(int status) => status switch
