@@ -10,10 +10,10 @@ namespace Backend.Grains.Storage;
 /// </summary>
 /// <remarks>
 /// <para>
-/// At most <see cref="MaxBatchesInFlight"/> batches are with the database at a time. A write that finds a free slot
-/// goes at once, alone (an idle service adds no wait); the writes that arrive meanwhile queue and leave together,
-/// up to <see cref="MaxBatchSize"/>, as soon as a slot frees. The queue is drained by the slot's own task: there is
-/// no background loop to start or stop.
+/// At most <see cref="StorageWriteOptions.MaxBatchesInFlight"/> batches are with the database at a time. A write
+/// that finds a free slot goes at once, alone (an idle service adds no wait); the writes that arrive meanwhile queue
+/// and leave together, up to <see cref="StorageWriteOptions.MaxBatchSize"/>, as soon as a slot frees. The queue is
+/// drained by the slot's own task: there is no background loop to start or stop.
 /// </para>
 /// <para>
 /// Every write still reports its own row count (the compare-and-swap on the version), so a lost race is seen by its
@@ -22,7 +22,7 @@ namespace Backend.Grains.Storage;
 /// batches never wait on each other's rows in opposite orders.
 /// </para>
 /// </remarks>
-internal sealed class GroupCommit(NpgsqlDataSource dataSource, int maxBatchSize, int maxBatchesInFlight)
+internal sealed class GroupCommit(NpgsqlDataSource dataSource, StorageWriteOptions options)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Write> _queue = new();
@@ -30,9 +30,8 @@ internal sealed class GroupCommit(NpgsqlDataSource dataSource, int maxBatchSize,
     private long _batches;
     private long _writes;
 
-    public int MaxBatchSize { get; } = maxBatchSize >= 1 ? maxBatchSize : throw new ArgumentOutOfRangeException(nameof(maxBatchSize));
-
-    public int MaxBatchesInFlight { get; } = maxBatchesInFlight >= 1 ? maxBatchesInFlight : throw new ArgumentOutOfRangeException(nameof(maxBatchesInFlight));
+    private readonly int _maxBatchSize = options.MaxBatchSize >= 1 ? options.MaxBatchSize : throw new ArgumentOutOfRangeException(nameof(options), "MaxBatchSize must be at least 1.");
+    private readonly int _maxBatchesInFlight = options.MaxBatchesInFlight >= 1 ? options.MaxBatchesInFlight : throw new ArgumentOutOfRangeException(nameof(options), "MaxBatchesInFlight must be at least 1.");
 
     /// <summary>Runs <paramref name="sql"/> with the row key's four parameters, then <paramref name="json"/> (jsonb or NULL) and, when given, <paramref name="version"/>; returns the rows it changed.</summary>
     public Task<int> ExecuteAsync(string sql, RowKey key, string? json, long? version)
@@ -41,7 +40,7 @@ internal sealed class GroupCommit(NpgsqlDataSource dataSource, int maxBatchSize,
         lock (_gate)
         {
             _queue.Enqueue(write);
-            if (_inFlight == MaxBatchesInFlight)
+            if (_inFlight == _maxBatchesInFlight)
             {
                 return write.Rows.Task;
             }
@@ -66,7 +65,7 @@ internal sealed class GroupCommit(NpgsqlDataSource dataSource, int maxBatchSize,
                     _inFlight--;
                     return;
                 }
-                batch = new Write[Math.Min(_queue.Count, MaxBatchSize)];
+                batch = new Write[Math.Min(_queue.Count, _maxBatchSize)];
                 for (var i = 0; i < batch.Length; i++)
                 {
                     batch[i] = _queue.Dequeue();

@@ -25,8 +25,7 @@ public sealed partial class PostgresGrainStorage(
     string serviceId, NpgsqlDataSource dataSource, ILogger<PostgresGrainStorage> logger, StorageWriteOptions? writes = null)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
-    private readonly GroupCommit _writes = new(
-        dataSource, (writes ??= new()).MaxBatchSize, writes.MaxBatchesInFlight);
+    private readonly GroupCommit _writes = new(dataSource, writes ?? new());
 
     private const string KeyColumns = "service_id = $1 AND grain_type = $2 AND grain_key = $3 AND state_name = $4";
     private const string ReadSql = $"SELECT version, payload FROM grain_state WHERE {KeyColumns}";
@@ -94,7 +93,7 @@ public sealed partial class PostgresGrainStorage(
 
     private async Task<long> StoreAsync(string stateName, GrainId grainId, string? etag, string? json)
     {
-        var key = new GroupCommit.RowKey(serviceId, grainId.Type.ToString(), grainId.Key.ToString(), stateName);
+        var key = Key(stateName, grainId);
         if (etag is null)
         {
             if (await _writes.ExecuteAsync(InsertSql, key, json, version: null).ConfigureAwait(false) == 1)
@@ -123,9 +122,12 @@ public sealed partial class PostgresGrainStorage(
     private NpgsqlCommand Command(string sql, string stateName, GrainId grainId)
     {
         var command = dataSource.CreateCommand(sql);
-        new GroupCommit.RowKey(serviceId, grainId.Type.ToString(), grainId.Key.ToString(), stateName).AddTo(command.Parameters);
+        Key(stateName, grainId).AddTo(command.Parameters);
         return command;
     }
+
+    private GroupCommit.RowKey Key(string stateName, GrainId grainId) =>
+        new(serviceId, grainId.Type.ToString(), grainId.Key.ToString(), stateName);
 
     private static T NewState<T>() => Activator.CreateInstance<T>();
 
