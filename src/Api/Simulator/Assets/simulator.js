@@ -425,10 +425,9 @@
     if (c.description) box.append(element("p", { className: "helper", text: resolve(c.description) }));
     const input = element("input", { type: "file", id: fieldId(c), name: c.name, accept: accept || null, multiple: (max || 1) > 1, disabled: !enabled(c) });
     const list = element("ul", { className: "helper" });
-    const show = (files) => {
-      list.replaceChildren(...files.map((file) => element("li", { "data-cdn-url": file.cdn_url || null, text: `${file.file_name} (${state.sizes[file.media_id] ?? "?"} bytes)` })));
-    };
-    show(state.current.form[c.name] || []);
+    for (const file of state.current.form[c.name] || []) {
+      list.append(element("li", { "data-cdn-url": file.cdn_url || null, text: `${file.file_name} (${state.sizes[file.media_id] ?? "?"} bytes)` }));
+    }
     input.addEventListener("change", async () => {
       const files = [];
       for (const file of [...input.files].slice(0, max || 1)) {
@@ -440,8 +439,8 @@
         state.sizes[uploaded.body.media_id] = file.size;
         files.push(uploaded.body);
       }
+      // The screen is drawn again, and the new list shows the files from the form.
       setValue(c, files, true);
-      show(files);
     });
     box.append(label(c), input, list);
   }
