@@ -10,6 +10,8 @@ trap 'rm -rf "$results"' EXIT
 bash scripts/ensure-prereqs.sh
 
 dotnet build Backend.sln -c Release -nologo -v quiet
+# Every test the projects hold, counted before the run, so tests an aborted test host never reached count as failed.
+listed=$(dotnet test Backend.sln -c Release --no-build -nologo --list-tests 2>/dev/null | grep -c '^    ' || true)
 status=0
 # A test that hangs is stopped after 10 minutes (the longest test takes about 2) and its test host with it, so a run
 # always ends; the tests it kept from running count as failed below.
@@ -42,6 +44,11 @@ fi
 if [ "$total" -gt $((passed + failed)) ]; then
   echo "$((total - passed - failed)) tests did not run to an outcome (a test host was aborted)" >&2
   failed=$((total - passed))
+  status=1
+fi
+if [ "$listed" -gt $((passed + failed)) ]; then
+  echo "$((listed - passed - failed)) of the $listed tests listed never ran (a test host was aborted)" >&2
+  failed=$((listed - passed))
   status=1
 fi
 if [ "$total" -eq 0 ]; then

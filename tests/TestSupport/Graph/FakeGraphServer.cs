@@ -20,8 +20,7 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
 
     private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly HttpListener _listener;
-    private readonly Task _loop;
+    private readonly LoopbackListener _listener;
     private readonly object _gate = new();
     private readonly List<RecordedGraphRequest> _requests = [];
     private readonly List<string> _rejections = [];
@@ -30,14 +29,12 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
     private readonly Dictionary<string, string> _publicKeys = [];
     private long _nextId = 7_000_000_000_000_001;
     private int _nextMessage = 1;
-    private int _disposed;
 
-    private FakeGraphServer(HttpListener listener, Uri baseUrl, string accessToken)
+    private FakeGraphServer(string accessToken)
     {
-        _listener = listener;
-        BaseUrl = baseUrl;
         AccessToken = accessToken;
-        _loop = Task.Run(ServeAsync);
+        _listener = LoopbackListener.Start(HandleAsync);
+        BaseUrl = _listener.BaseUrl;
     }
 
     /// <summary>Base URL to configure the client with, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -77,25 +74,7 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
     public IReadOnlyDictionary<string, string> PublicKeys { get { lock (_gate) { return new Dictionary<string, string>(_publicKeys); } } }
 
     /// <summary>Starts a server on a free loopback port.</summary>
-    public static FakeGraphServer Start(string accessToken = DefaultAccessToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = LoopbackPorts.Free();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return new FakeGraphServer(listener, new Uri($"http://127.0.0.1:{port}"), accessToken);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probe and bind: try another.
-                listener.Close();
-            }
-        }
-    }
+    public static FakeGraphServer Start(string accessToken = DefaultAccessToken) => new(accessToken);
 
     /// <summary>Adds a flow directly (no request).</summary>
     public FakeFlow AddFlow(string name, FlowState status = FlowState.Draft, string? flowJson = null, string? wabaId = null)
@@ -135,42 +114,7 @@ public sealed partial class FakeGraphServer : IAsyncDisposable
         Requests.Where(r => r.Method == method && r.Resource.EndsWith(resourceSuffix, StringComparison.Ordinal)).ToList();
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closing the listener ends GetContextAsync this way on some platforms.
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     private async Task HandleAsync(HttpListenerContext context)
     {

@@ -20,18 +20,14 @@ public sealed class FakeMediaCdn : IAsyncDisposable
     /// <summary>The query string every URL carries; the product must never log it.</summary>
     public const string SecretQuery = "oh=cdn-query-credential-5be1&oe=68A0";
 
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackListener _listener;
     private readonly ConcurrentDictionary<string, (byte[] Body, CdnServe Serve)> _files = new();
-    private readonly Task _loop;
 
     /// <summary>Starts on a free loopback port.</summary>
     public FakeMediaCdn()
     {
-        var port = LoopbackPorts.Free();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseUrl.AbsoluteUri);
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _listener = LoopbackListener.Start(AnswerAsync);
+        BaseUrl = _listener.BaseUrl;
     }
 
     /// <summary>The server's root.</summary>
@@ -48,23 +44,6 @@ public sealed class FakeMediaCdn : IAsyncDisposable
         var path = $"v/t62.7118-24/{Guid.NewGuid():N}.enc";
         _files[path] = (body, serve ?? new CdnServe());
         return new Uri(BaseUrl, $"{path}?{SecretQuery}");
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
     }
 
     private async Task AnswerAsync(HttpListenerContext context)
@@ -121,10 +100,5 @@ public sealed class FakeMediaCdn : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }
