@@ -42,7 +42,8 @@ public sealed class LocalCluster : IAsyncLifetime
         File.SetUnixFileMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var pg = LoopbackPorts.Free();
-        var (silo, gateway, health, api) = (FreeRange(), FreeRange(), FreeRange(), FreeRange());
+        // Two consecutive ports each (node 0 and node 1).
+        var (silo, gateway, health, api) = (LoopbackPorts.FreeRange(2), LoopbackPorts.FreeRange(2), LoopbackPorts.FreeRange(2), LoopbackPorts.FreeRange(2));
         _environment["CLUSTER_ROOT"] = _root;
         _environment["CLUSTER_PG_PORT"] = pg.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _environment["CLUSTER_SILO_PORT"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -111,18 +112,4 @@ public sealed class LocalCluster : IAsyncLifetime
 
     // bin/<configuration>/net10.0: the build this test runs in is the one the cluster runs.
     private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-
-    // Two consecutive free ports (node 0 and node 1).
-    private static int FreeRange()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var port = LoopbackPorts.Free();
-            if (port < 65535 && LoopbackPorts.IsFree(port + 1))
-            {
-                return port;
-            }
-        }
-        throw new InvalidOperationException("No two consecutive free ports.");
-    }
 }
