@@ -116,7 +116,7 @@ public sealed record BenchSummary(
 /// <summary>Rows of one grain type in <c>grain_state</c> at the end of the bench.</summary>
 /// <param name="GrainType">The grain type.</param>
 /// <param name="Rows">Rows.</param>
-/// <param name="MeanPayloadBytes">Mean stored (possibly compressed) size of the jsonb payload.</param>
+/// <param name="MeanPayloadBytes">Mean stored (possibly compressed) size of the payload (JSON text).</param>
 /// <param name="MaxPayloadBytes">Largest stored payload.</param>
 public sealed record StoredGrainState(string GrainType, long Rows, double MeanPayloadBytes, long MaxPayloadBytes);
 

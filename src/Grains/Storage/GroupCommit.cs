@@ -33,7 +33,7 @@ internal sealed class GroupCommit(NpgsqlDataSource dataSource, StorageWriteOptio
     private readonly int _maxBatchSize = options.MaxBatchSize >= 1 ? options.MaxBatchSize : throw new ArgumentOutOfRangeException(nameof(options), "MaxBatchSize must be at least 1.");
     private readonly int _maxBatchesInFlight = options.MaxBatchesInFlight >= 1 ? options.MaxBatchesInFlight : throw new ArgumentOutOfRangeException(nameof(options), "MaxBatchesInFlight must be at least 1.");
 
-    /// <summary>Runs <paramref name="sql"/> with the row key's four parameters, then <paramref name="json"/> (jsonb or NULL) and, when given, <paramref name="version"/>; returns the rows it changed.</summary>
+    /// <summary>Runs <paramref name="sql"/> with the row key's four parameters, then <paramref name="json"/> (JSON text or NULL) and, when given, <paramref name="version"/>; returns the rows it changed.</summary>
     public Task<int> ExecuteAsync(string sql, RowKey key, string? json, long? version)
     {
         var write = new Write(sql, key, json, version);
@@ -137,7 +137,7 @@ internal sealed class GroupCommit(NpgsqlDataSource dataSource, StorageWriteOptio
         {
             var command = new NpgsqlBatchCommand(sql);
             Key.AddTo(command.Parameters);
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)json ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)json ?? DBNull.Value });
             if (version is { } expected)
             {
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });

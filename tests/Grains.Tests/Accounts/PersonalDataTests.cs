@@ -100,7 +100,7 @@ public sealed class SealedAccountTests(PostgresGrainCluster cluster) : IClassFix
         {
             await connection.OpenAsync();
             await using var insert = new NpgsqlCommand(
-                "INSERT INTO grain_state (service_id, grain_type, grain_key, state_name, version, payload) VALUES ('grain-tests', 'user', $1, 'account', 1, $2::jsonb)",
+                "INSERT INTO grain_state (service_id, grain_type, grain_key, state_name, version, payload) VALUES ('grain-tests', 'user', $1, 'account', 1, $2)",
                 connection);
             insert.Parameters.Add(new NpgsqlParameter { Value = AccountKey.Of(email) });
             insert.Parameters.Add(new NpgsqlParameter

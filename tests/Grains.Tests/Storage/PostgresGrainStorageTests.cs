@@ -39,7 +39,7 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
 
     private async Task<string?> StoredFlowNameAsync(string key)
     {
-        await using var command = DataSource.CreateCommand($"SELECT payload->>'flowName' FROM grain_state WHERE grain_key = '{key}'");
+        await using var command = DataSource.CreateCommand($"SELECT payload::jsonb->>'flowName' FROM grain_state WHERE grain_key = '{key}'");
         return await command.ExecuteScalarAsync() as string;
     }
 
@@ -112,9 +112,9 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
         good[0].Item2.RecordExists = true;
         var (blocked, release) = await BlockTheWriterAsync(storage, "blocker");
 
-        // Queued behind the blocked write, these leave together; PostgreSQL refuses the NUL in the third (jsonb has no \u0000).
+        // Queued behind the blocked write, these leave together; PostgreSQL refuses the third (text holds no NUL).
         var writes = good.Select(g => storage.WriteStateAsync("session", SessionId(g.Item1), g.Item2))
-            .Append(storage.WriteStateAsync("session", SessionId("bad"), State("nul \0 inside")))
+            .Append(storage.WriteStateAsync("session", SessionId("bad \0 key"), State("bad")))
             .ToArray();
         await release();
         await blocked;
@@ -126,7 +126,10 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
         }
         Assert.Equal("before", await StoredFlowNameAsync("good-1"));
         Assert.Null(await StoredFlowNameAsync("good-2"));
-        Assert.Null(await StoredFlowNameAsync("bad"));
+        await using (var bad = DataSource.CreateCommand("SELECT count(*) FROM grain_state WHERE grain_key LIKE 'bad%'"))
+        {
+            Assert.Equal(0L, await bad.ExecuteScalarAsync());
+        }
         // Alone: the setup's write, the blocker's first write and its blocked one; then the three together.
         Assert.Equal((4L, 6L), storage.WriteCounts);
 
@@ -196,6 +199,34 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(MigrateAsync);
         Assert.Contains("newer than this build", refused.Message);
+    }
+
+    [Fact]
+    public async Task StateSavedAsJsonbBeforeVersion4ReadsBackAndWritesOnAsText()
+    {
+        await DatabaseSchema.MigrateAsync(DataSource, NullLogger.Instance, 3, default);
+        await using (var insert = DataSource.CreateCommand(
+            "INSERT INTO grain_state (service_id, grain_type, grain_key, state_name, version, payload) " +
+            """VALUES ('tests', 'flow-session', 'old', 'session', 7, '{"flowName": "sign_up", "status": "Open", "currentScreen": "LOGIN"}'::jsonb)"""))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(3, await MigrateAsync());
+
+        var storage = Storage();
+        var read = new GrainState<FlowSessionState>();
+        await storage.ReadStateAsync("session", SessionId("old"), read);
+        Assert.Equal(("sign_up", FlowSessionStatus.Open, "LOGIN", "7"), (read.State!.FlowName, read.State.Status, read.State.CurrentScreen, read.ETag));
+        read.State.CurrentScreen = "WELCOME";
+        await storage.WriteStateAsync("session", SessionId("old"), read);
+        Assert.Equal("8", read.ETag);
+        await using var column = DataSource.CreateCommand(
+            "SELECT data_type, (SELECT payload::jsonb->>'currentScreen' FROM grain_state WHERE grain_key = 'old') " +
+            "FROM information_schema.columns WHERE table_name = 'grain_state' AND column_name = 'payload'");
+        await using var reader = await column.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(("text", "WELCOME"), (reader.GetString(0), reader.GetString(1)));
     }
 
     [Fact]
