@@ -41,7 +41,7 @@ public sealed class ClusterSettingsTests
     public void StorageWritesAreGroupedByDefaultAndOutOfRangeSettingsAreRefusedByName()
     {
         var defaults = From().StorageWrites;
-        Assert.Equal((64, 2), (defaults.MaxBatchSize, defaults.MaxBatchesInFlight));
+        Assert.Equal((64, 1), (defaults.MaxBatchSize, defaults.MaxBatchesInFlight));
         Assert.Equal(1, From(("Cluster:StorageWrites:MaxBatchSize", "1")).StorageWrites.MaxBatchSize);
 
         var refused = Assert.Throws<OptionsValidationException>(() => From(("Cluster:StorageWrites:MaxBatchesInFlight", "0")));
