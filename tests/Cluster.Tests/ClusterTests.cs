@@ -124,7 +124,7 @@ public abstract class SiloFaultTests(LocalCluster cluster, ITestOutputHelper out
         // Accounts are keyed by their email's hash and keep the email only sealed.
         var accountKeys = string.Join(",", Enumerable.Range(0, Journeys).Select(i => $"'{Backend.Grains.AccountKey.Of($"fault-{run}-{i}@example.com")}'"));
         Assert.Equal(Journeys, await CountAsync($"SELECT count(*) FROM grain_state WHERE grain_type = 'user' AND payload IS NOT NULL AND grain_key IN ({accountKeys})"));
-        Assert.Equal(Journeys, await CountAsync("SELECT count(*) FROM grain_state WHERE grain_type = 'flow-session' AND payload->>'status' = 'Completed'"));
+        Assert.Equal(Journeys, await CountAsync("SELECT count(*) FROM grain_state WHERE grain_type = 'flow-session' AND payload::jsonb->>'status' = 'Completed'"));
     }
 
     private async Task<long> CountAsync(string sql)

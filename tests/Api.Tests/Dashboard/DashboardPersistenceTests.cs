@@ -36,7 +36,7 @@ public sealed class DashboardPersistenceTests(SignUpDatabase database) : IClassF
             before = await dashboard.WaitForAsync("sign_up", f => Count(f, "completed") == 1 && Count(f, "steps") == 4 && Count(f, "issued") == 3, Settle);
 
             // Saved on its interval while the product runs (not only when it shuts down), with counts only.
-            var stored = await WaitForStoredAsync("\"issued\": 3");
+            var stored = await WaitForStoredAsync("\"issued\":3");
             foreach (var personal in tokens.Concat(emails).Append("15557654321").Append("7654321").Append("Silva"))
             {
                 Assert.DoesNotContain(personal, stored, StringComparison.OrdinalIgnoreCase);

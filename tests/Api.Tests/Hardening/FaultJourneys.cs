@@ -125,7 +125,7 @@ public static class FaultJourneys
         // Accounts are keyed by their email's hash, and store it only sealed.
         var storedAccounts = await ListAsync(connection, "SELECT grain_key FROM grain_state WHERE grain_type = 'user' AND payload IS NOT NULL");
         var completedKeys = (await ListAsync(connection,
-            "SELECT grain_key FROM grain_state WHERE grain_type = 'flow-session' AND payload->>'status' = 'Completed'")).ToHashSet();
+            "SELECT grain_key FROM grain_state WHERE grain_type = 'flow-session' AND payload::jsonb->>'status' = 'Completed'")).ToHashSet();
         var lost = signedUp.Count(e => !storedAccounts.Contains(Backend.Grains.AccountKey.Of(e)))
             + completed.Count(t => !completedKeys.Any(k => k.EndsWith(Backend.Grains.FlowSessionKey.Of(t), StringComparison.Ordinal)));
         // The database is the run's own: any account beyond one per journey is a duplicate.
