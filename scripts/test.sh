@@ -14,8 +14,9 @@ dotnet build Backend.sln -c Release -nologo -v quiet
 listed=$(dotnet test Backend.sln -c Release --no-build -nologo --list-tests 2>/dev/null | grep -c '^    ' || true)
 status=0
 # A test that hangs is stopped after 10 minutes (the longest test takes about 2) and its test host with it, so a run
-# always ends; the tests it kept from running count as failed below.
-dotnet test Backend.sln -c Release --no-build -nologo \
+# always ends; the tests it kept from running count as failed below. One test project at a time (-m:1): on two cores,
+# two at once took as long in all and starved each other's timing-sensitive tests (browsers, silos, fault injection).
+dotnet test Backend.sln -c Release --no-build -nologo -m:1 \
   --logger "trx" \
   --blame-hang-timeout 10m --blame-hang-dump-type none \
   --results-directory "$results" || status=$?

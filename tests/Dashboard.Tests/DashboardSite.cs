@@ -68,7 +68,16 @@ public class DashboardSite : IAsyncLifetime
         await page.WaitForURLAsync("**/dashboard/signin");
         await page.FillAsync("#token", ProductApi.AdminToken);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/dashboard");
+        try
+        {
+            await page.WaitForURLAsync("**/dashboard");
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the sign-in ended instead of only that it timed out.
+            var body = await page.Locator("body").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 2_000 });
+            throw new TimeoutException($"The sign-in did not reach /dashboard: the page is {page.Url}, showing: {body[..Math.Min(body.Length, 300)]}", e);
+        }
         await page.Locator("#live").Filter(new LocatorFilterOptions { HasTextString = "live" }).WaitForAsync();
         return page;
     }
