@@ -18,6 +18,17 @@ public static partial class DatabaseSchema
     // Arbitrary constant shared by every process of the product ("flowsdb\0" in ASCII).
     private const long AdvisoryLockKey = 0x666c_6f77_7364_6200;
 
+    // Servers built without lz4 keep pglz (migrations 3 and 4).
+    private const string CompressStateWithLz4 = """
+        DO $$
+        BEGIN
+            ALTER TABLE grain_state ALTER COLUMN payload SET COMPRESSION lz4;
+        EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+            RAISE NOTICE 'lz4 is not available on this server: grain state stays compressed with pglz';
+        END
+        $$;
+        """;
+
     private static readonly string[] Migrations =
     [
         // 1: grain state, one row per grain and state name, the state as plain JSON.
@@ -71,15 +82,7 @@ public static partial class DatabaseSchema
         """,
         // 3: LZ4 instead of pglz for state large enough to be compressed (a session's step history): pglz took about
         // a sixth of the database's CPU per step in the bench (docs/performance.md). Servers built without lz4 keep pglz.
-        """
-        DO $$
-        BEGIN
-            ALTER TABLE grain_state ALTER COLUMN payload SET COMPRESSION lz4;
-        EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-            RAISE NOTICE 'lz4 is not available on this server: grain state stays compressed with pglz';
-        END
-        $$;
-        """,
+        CompressStateWithLz4,
         // 4: the state as JSON text instead of jsonb. Every write converted the text into jsonb, which PostgreSQL
         // parses token by token, and every read printed it back; nothing queries inside the state on the hot path.
         // In a pgbench of the session state's own shape (2.4 KB, 8 clients) an update cost 121 µs of PostgreSQL CPU
@@ -88,14 +91,7 @@ public static partial class DatabaseSchema
         """
         ALTER TABLE grain_state ALTER COLUMN payload TYPE text USING payload::text;
         COMMENT ON COLUMN grain_state.payload IS 'The state record as JSON text (query it as payload::jsonb) without .NET type names; NULL after a clear';
-        DO $$
-        BEGIN
-            ALTER TABLE grain_state ALTER COLUMN payload SET COMPRESSION lz4;
-        EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-            RAISE NOTICE 'lz4 is not available on this server: grain state stays compressed with pglz';
-        END
-        $$;
-        """,
+        """ + CompressStateWithLz4,
     ];
 
     /// <summary>The schema version this code expects.</summary>
