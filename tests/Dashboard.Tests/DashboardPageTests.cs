@@ -86,7 +86,7 @@ public sealed class DashboardPageTests(DashboardSite site) : IClassFixture<Dashb
         await link.WaitForAsync();
         var overviewHtml = await page.ContentAsync();
         await link.ClickAsync();
-        await page.WaitForURLAsync(new Regex("/dashboard/sessions/[A-Za-z0-9_-]{43}$"));
+        await page.WaitForURLAsync(new Regex("/dashboard/sessions/[A-Za-z0-9_-]{43}$"), DashboardSite.Committed);
         await page.Locator("#path tbody tr").Nth(1).WaitForAsync();
 
         var screens = await page.Locator("#path tbody tr td:nth-child(4)").AllInnerTextsAsync();

@@ -101,7 +101,7 @@ public sealed class EndpointFlowTests(SimulatorSite site)
         var sessionKey = (await page.Locator("#session-link").GetAttributeAsync("href"))!.Split('/')[^1];
 
         await page.ClickAsync("#session-link");
-        await page.WaitForURLAsync($"**/dashboard/sessions/{sessionKey}");
+        await page.WaitForURLAsync($"**/dashboard/sessions/{sessionKey}", SimulatorSite.Committed);
         await Expect(page.Locator("#s-status")).ToHaveTextAsync("completed");
         await Expect(page.Locator("#s-flow")).ToHaveTextAsync("sign_up");
         await page.GotoAsync("/dashboard");

@@ -26,10 +26,10 @@ public sealed class SimulateCliTests(SimulatorSite site)
 
         var page = await site.NewPageAsync();
         await page.GotoAsync(link);
-        await page.WaitForURLAsync("**/dashboard/signin?return=*");
+        await page.WaitForURLAsync("**/dashboard/signin?return=*", SimulatorSite.Committed);
         await page.FillAsync("#token", ProductApi.AdminToken);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(link);
+        await page.WaitForURLAsync(link, SimulatorSite.Committed);
         await Expect(page.Locator("#flow-info")).ToContainTextAsync("static-flow.json");
         var sim = new SimulatorPage(page);
         await sim.StartAsync("FIRST");

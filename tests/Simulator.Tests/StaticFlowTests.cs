@@ -220,7 +220,7 @@ public sealed class StaticFlowTests(SimulatorSite site)
     {
         var page = await site.SimulatorAsync();
         await page.SetInputFilesAsync("#flow-file", SimulatorSite.FlowFile(file));
-        await page.WaitForURLAsync("**/dashboard/simulator?flow=upload-*");
+        await page.WaitForURLAsync("**/dashboard/simulator?flow=upload-*", SimulatorSite.Committed);
         await Expect(page.Locator("#flow-info")).ToContainTextAsync(file);
         return new SimulatorPage(page);
     }
