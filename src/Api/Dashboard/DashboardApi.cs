@@ -73,7 +73,7 @@ public static partial class DashboardApi
         {
             return TypedResults.NotFound();
         }
-        var snapshot = await grains.GetGrain<IFlowSessionGrain>(key).Get();
+        var snapshot = await grains.GetFlowSessionByKey(key).Get();
         return snapshot is null ? TypedResults.NotFound() : TypedResults.Ok(DashboardSession.From(snapshot));
     }
 

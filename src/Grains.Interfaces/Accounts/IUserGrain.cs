@@ -115,5 +115,7 @@ public static class AccountKey
     }
 
     /// <summary>The account grain of <paramref name="email"/>.</summary>
-    public static IUserGrain GetUser(this IGrainFactory grains, string email) => grains.GetGrain<IUserGrain>(Of(email));
+    public static IUserGrain GetUser(this IGrainFactory grains, string email) => GrainReferences.Get<IUserGrain>(grains, GrainType, Of(email));
+
+    private static readonly GrainType GrainType = GrainType.Create(GrainTypeNames.User);
 }

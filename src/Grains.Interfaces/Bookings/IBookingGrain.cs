@@ -56,6 +56,8 @@ public static class BookingDay
     public static IBookingGrain GetBookingDay(this IGrainFactory grains, DateOnly day)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        return grains.GetGrain<IBookingGrain>(Key(day));
+        return GrainReferences.Get<IBookingGrain>(grains, GrainType, Key(day));
     }
+
+    private static readonly GrainType GrainType = GrainType.Create(GrainTypeNames.BookingDay);
 }

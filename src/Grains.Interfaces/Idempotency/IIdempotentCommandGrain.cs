@@ -63,5 +63,7 @@ public static class IdempotencyKey
 
     /// <summary>The record grain of <paramref name="key"/> within <paramref name="scope"/>.</summary>
     public static IIdempotentCommandGrain GetIdempotentCommand(this IGrainFactory grains, string scope, string key) =>
-        grains.GetGrain<IIdempotentCommandGrain>(Of(scope, key));
+        GrainReferences.Get<IIdempotentCommandGrain>(grains, GrainType, Of(scope, key));
+
+    private static readonly GrainType GrainType = GrainType.Create(GrainTypeNames.IdempotentCommand);
 }

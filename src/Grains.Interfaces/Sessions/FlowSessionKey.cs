@@ -34,5 +34,11 @@ public static class FlowSessionKey
 
     /// <summary>The session grain of <paramref name="flowToken"/>.</summary>
     public static IFlowSessionGrain GetFlowSession(this IGrainFactory grains, string flowToken) =>
-        grains.GetGrain<IFlowSessionGrain>(Of(flowToken));
+        GetFlowSessionByKey(grains, Of(flowToken));
+
+    /// <summary>The session grain whose key is <paramref name="sessionKey"/> (<see cref="Of"/> of its token).</summary>
+    public static IFlowSessionGrain GetFlowSessionByKey(this IGrainFactory grains, string sessionKey) =>
+        GrainReferences.Get<IFlowSessionGrain>(grains, GrainType, sessionKey);
+
+    private static readonly GrainType GrainType = GrainType.Create(GrainTypeNames.FlowSession);
 }

@@ -53,7 +53,7 @@ public sealed class UserAccount
 /// cluster and one call at a time, so "check, then create" is atomic; if two activations ever race (a cluster
 /// healing from a partition), the first write is an insert only one can win, and the loser's retry sees the winner.
 /// </summary>
-[GrainType("user")]
+[GrainType(GrainTypeNames.User)]
 public sealed class UserGrain(
     [PersistentState("account")] IPersistentState<UserAccount> account,
     PasswordHasher hasher,

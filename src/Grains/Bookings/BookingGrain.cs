@@ -35,7 +35,7 @@ public sealed class BookedSlot
 /// takes it back and drops the activation (<see cref="SavedState{T}"/>), so no caller is ever told "reserved" for a
 /// slot the database does not hold.
 /// </summary>
-[GrainType("booking-day")]
+[GrainType(GrainTypeNames.BookingDay)]
 public sealed partial class BookingGrain(
     [PersistentState("bookings")] IPersistentState<BookingDayState> day,
     TimeProvider time,

@@ -14,7 +14,7 @@ namespace Backend.Grains.Dashboard;
 /// silent for <see cref="RetireAfter"/> (counted from its last report, or from the restore) is retired: its counts
 /// join the retired ones and it is forgotten.
 /// </summary>
-[GrainType("flow-stats")]
+[GrainType(GrainTypeNames.FlowStats)]
 public sealed partial class FlowStatsGrain(
     [PersistentState("stats")] IPersistentState<FlowStatsState> state,
     IOptions<FlowDashboardOptions> options,

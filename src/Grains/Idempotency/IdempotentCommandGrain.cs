@@ -28,7 +28,7 @@ public sealed class IdempotentCommandState
 /// the activation and, with PostgreSQL, the process. An answer is given only after the record it reflects is saved
 /// (<see cref="SavedState{T}"/>).
 /// </summary>
-[GrainType("idempotent-command")]
+[GrainType(GrainTypeNames.IdempotentCommand)]
 public sealed class IdempotentCommandGrain(
     [PersistentState("command")] IPersistentState<IdempotentCommandState> command,
     TimeProvider time) : Grain, IIdempotentCommandGrain

@@ -16,7 +16,7 @@ namespace Backend.Grains.Sessions;
 /// never by data. An answer is returned only after the state it reflects is saved; a failed save drops the
 /// activation (<see cref="SavedState{T}"/>), so the next call re-reads what was really saved.
 /// </summary>
-[GrainType("flow-session")]
+[GrainType(GrainTypeNames.FlowSession)]
 public sealed partial class FlowSessionGrain(
     [PersistentState("session")] IPersistentState<FlowSessionState> session,
     FlowRegistry flows,
