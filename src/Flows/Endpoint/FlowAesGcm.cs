@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 
@@ -54,9 +53,11 @@ public static class FlowAesGcm
         return Convert.ToBase64String(output, 0, written);
     }
 
+    // AesUtilities picks the AES-NI engine where the CPU has it (the table-driven AesEngine otherwise): it was the
+    // managed AES blocks, 0.7 % of the Api's CPU per step, that made BouncyCastle show in the profile.
     private static GcmBlockCipher Create(bool forEncryption, byte[] key, byte[] iv)
     {
-        var gcm = new GcmBlockCipher(new AesEngine());
+        var gcm = new GcmBlockCipher(AesUtilities.CreateEngine());
         gcm.Init(forEncryption, new AeadParameters(new KeyParameter(key), TagBits, iv));
         return gcm;
     }
