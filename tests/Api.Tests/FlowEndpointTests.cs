@@ -37,7 +37,11 @@ public sealed class FlowEndpointTests : IClassFixture<FlowsApiFactory>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("""{"data":{"status":"active"}}""", request.OpenResponse(await response.Content.ReadAsStringAsync()));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal("""{"data":{"status":"active"}}""", request.OpenResponse(body));
+        // Sent with its length, not chunked.
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
     }
 
     [Fact]

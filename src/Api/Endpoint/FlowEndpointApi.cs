@@ -1,3 +1,4 @@
+using System.Text;
 using Backend.Api.Faults;
 using Backend.Api.Meta;
 using Backend.Flows.Endpoint;
@@ -91,7 +92,13 @@ public static class FlowEndpointApi
         {
             http.Response.Headers.RetryAfter = TransientFault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        return result.Body is null ? Task.CompletedTask : http.Response.WriteAsync(result.Body, http.RequestAborted);
+        if (result.Body is null)
+        {
+            return Task.CompletedTask;
+        }
+        // A known length: Kestrel sends the body as it is, without chunked framing.
+        http.Response.ContentLength = Encoding.UTF8.GetByteCount(result.Body);
+        return http.Response.WriteAsync(result.Body, http.RequestAborted);
     }
 
     private static bool IsValidFlowName(string name) =>
