@@ -8,8 +8,8 @@ namespace Backend.Product.Bench;
 /// beyond RSA, per stage"): Linux <c>perf record -g</c> on the Api process at 499 Hz while flows-load runs, after a
 /// warm-up long enough for the JIT to finish tiering, with the Api started with <c>DOTNET_PerfMapEnabled=1</c> (JIT
 /// frames named in <c>/tmp/perf-PID.map</c>) and <c>DOTNET_EnableWriteXorExecute=0</c> (code in one mapping perf can
-/// resolve). <c>bench/profile/breakdown.py</c> then buckets the samples by library. Needs <c>perf</c> and the right to
-/// trace the Api (root, or <c>perf_event_paranoid</c> ≤ 1).
+/// resolve). <c>bench/profile/breakdown.py</c> then buckets the samples by library and by stage of the request path.
+/// Needs <c>perf</c> and the right to trace the Api (root, or <c>perf_event_paranoid</c> ≤ 1).
 /// </summary>
 internal static class Profile
 {
