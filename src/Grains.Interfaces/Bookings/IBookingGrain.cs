@@ -53,11 +53,8 @@ public static class BookingDay
     public static string Key(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The grain of <paramref name="day"/>'s appointments.</summary>
-    public static IBookingGrain GetBookingDay(this IGrainFactory grains, DateOnly day)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-        return GrainReferences.Get<IBookingGrain>(grains, GrainType, Key(day));
-    }
+    public static IBookingGrain GetBookingDay(this IGrainFactory grains, DateOnly day) =>
+        GrainReferences.Get<IBookingGrain>(grains, GrainType, Key(day));
 
     private static readonly GrainType GrainType = GrainType.Create(GrainTypeNames.BookingDay);
 }
